@@ -1,0 +1,19 @@
+/* k_int.h: declarations shared by libtick's own modules and not part of the public k.h.
+ * SPDX-License-Identifier: MIT */
+#ifndef TICK_K_INT_H
+#define TICK_K_INT_H
+#include "k.h"
+
+/* Releases a value whose memory kind is K_MEM_MAPPED (set by the module that maps files). */
+extern void (*k_mapped_release)(K x);
+
+/* Types whose value sits in the 8 (guid: 24) bytes at offset 8 rather than items. */
+int k_is_atomlike(int type);
+
+/* Intern len bytes that contain no NUL (the caller has checked). */
+S k_sym_intern(const char *s, size_t len);
+
+/* An error value holding len bytes of text. Ownership: returns new. */
+K k_err_from_bytes(const char *text, size_t len);
+
+#endif
