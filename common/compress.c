@@ -144,42 +144,150 @@ int64_t compress_peek_size(const uint8_t *in, size_t n, int64_t max_bytes)
     return size;
 }
 
-/* Enter item starts h..end-1 into the dictionary (§4.3 dictionary rule); each needs the
- * byte after it, so out[end] must be written. Returns end, the new first unrecorded. */
-static inline size_t compress_record(uint32_t *slot, const uint8_t *out, size_t h, size_t end)
+/* One message being decoded (§4.3). Positions are offsets into out, header included. */
+struct compress_decoder {
+    const uint8_t *in;              /* compressed message */
+    size_t in_bytes;                /* its length */
+    uint8_t *out;                   /* uncompressed message being built */
+    size_t out_bytes;               /* its declared length U */
+    size_t r;                       /* next input byte to read */
+    size_t w;                       /* next output byte to write */
+    size_t h;                       /* first item start not yet in the dictionary */
+    uint32_t slot[COMPRESS_SLOTS];  /* dictionary: item start positions, 0 = empty */
+};
+
+#define COMPRESS_COPY_MAX (COMPRESS_COPY_MIN + COMPRESS_EXTRA_MAX)
+/* Input a group can use after its control byte: eight copy items. */
+#define COMPRESS_GROUP_ITEM_BYTES (COMPRESS_GROUP_ITEMS * COMPRESS_COPY_ITEM_BYTES)
+/* Output room that lets a group skip its size checks: eight longest copies plus the
+ * slack of compress_copy_forward's last 8-byte step. */
+#define COMPRESS_GROUP_ROOM_BYTES (COMPRESS_GROUP_ITEMS * COMPRESS_COPY_MAX + COMPRESS_WORD_BYTES - 1)
+
+/* dst[0..len) := src[0..len) for 2 <= len <= 16, ranges not overlapping. Two moves of
+ * the largest power of two <= len, overlapping each other; nothing outside is touched.
+ * OPTIMIZATION: fixed-size moves compile to plain loads and stores, no memcpy call. */
+static inline void compress_copy_short(uint8_t *dst, const uint8_t *src, size_t len)
 {
-    for (; h < end; h++)
-        slot[out[h] ^ out[h + 1]] = (uint32_t)h;
-    return h;
+    if (len >= sizeof(uint64_t)) {
+        uint64_t a, b;
+        memcpy(&a, src, sizeof a);
+        memcpy(&b, src + len - sizeof b, sizeof b);
+        memcpy(dst, &a, sizeof a);
+        memcpy(dst + len - sizeof b, &b, sizeof b);
+    } else if (len >= sizeof(uint32_t)) {
+        uint32_t a, b;
+        memcpy(&a, src, sizeof a);
+        memcpy(&b, src + len - sizeof b, sizeof b);
+        memcpy(dst, &a, sizeof a);
+        memcpy(dst + len - sizeof b, &b, sizeof b);
+    } else {
+        uint16_t a, b;
+        memcpy(&a, src, sizeof a);
+        memcpy(&b, src + len - sizeof b, sizeof b);
+        memcpy(dst, &a, sizeof a);
+        memcpy(dst + len - sizeof b, &b, sizeof b);
+    }
 }
 
-/* out[w..w+len) := out[src..src+len), byte by byte forward as §4.3 demands: when the
- * ranges overlap the copy repeats the last w-src bytes (a run). Needs w + len <= size.
- * OPTIMIZATION: with src at least 8 back, 8-byte steps read only bytes already written,
- * which gives the same result; the last step may write up to 7 bytes past w + len, so
- * it is taken only with that much room before size. Those bytes are overwritten later. */
+/* out[w..w+len) := out[src..src+len) forward, byte by byte as §4.3 demands: when the
+ * ranges overlap the copy repeats the last w-src bytes (a run), so no plain memcpy.
+ * has_slack: at least 7 writable bytes follow w+len.
+ * OPTIMIZATION: an overlapping copy from 8 or more back goes in 8-byte steps; each step
+ * reads only bytes already final, so the result is the same. The last step may write
+ * up to 7 bytes past w+len, which later items overwrite; hence has_slack. */
 static inline void compress_copy_forward(uint8_t *out, size_t w, size_t src, size_t len,
-                                         size_t size)
+                                         int has_slack)
 {
     size_t distance = w - src;
-    if (distance >= COMPRESS_WORD_BYTES && size - w >= len + COMPRESS_WORD_BYTES - 1) {
+    if (distance >= len) {
+        if (len <= 2 * COMPRESS_WORD_BYTES)
+            compress_copy_short(out + w, out + src, len);
+        else
+            memcpy(out + w, out + src, len);
+    } else if (distance >= COMPRESS_WORD_BYTES && has_slack) {
         for (size_t i = 0; i < len; i += COMPRESS_WORD_BYTES) {
             uint64_t word;
-            memcpy(&word, out + src + i, COMPRESS_WORD_BYTES);
-            memcpy(out + w + i, &word, COMPRESS_WORD_BYTES);
+            memcpy(&word, out + src + i, sizeof word);
+            memcpy(out + w + i, &word, sizeof word);
         }
-    } else if (distance >= len) {
-        memcpy(out + w, out + src, len);
     } else {
         for (size_t i = 0; i < len; i++)
             out[w + i] = out[src + i];
     }
 }
 
-/* Decoder of §4.3. Literal starts are entered into the dictionary in batches, just
- * before the next copy looks a slot up: only a copy reads the dictionary, and entering
- * positions in increasing order gives the same slots as entering them one by one.
- * h is the first output position not yet entered. */
+/* Decode one copy item (slot key, len bytes) at dec->w. The dictionary is brought up to
+ * date lazily: literal starts are entered only here, just before the lookup, because
+ * only copies read it; entering positions in increasing order gives the same slots as
+ * entering each one as soon as its next byte is known. Returns NULL or the error text. */
+static inline const char *compress_decode_copy(struct compress_decoder *dec, unsigned key,
+                                               size_t len, int is_roomy)
+{
+    uint8_t *out = dec->out;
+    size_t w = dec->w, h = dec->h;
+    /* Starts up to w-2 have their next byte; w-1 must wait (late recording, §4.4). */
+    for (; h + 1 < w; h++)
+        dec->slot[out[h] ^ out[h + 1]] = (uint32_t)h;
+    size_t src = dec->slot[key];
+    if (src < COMPRESS_IPC_HDR_BYTES || src >= w)
+        return "copy source out of range";
+    if (!is_roomy && len > dec->out_bytes - w)
+        return "copy past declared size";
+    compress_copy_forward(out, w, src, len,
+                          is_roomy || dec->out_bytes - w - len >= COMPRESS_WORD_BYTES - 1);
+    if (h < w)   /* the literal just before: its next byte is this copy's first */
+        dec->slot[out[w - 1] ^ out[w]] = (uint32_t)(w - 1);
+    dec->slot[key] = (uint32_t)w;  /* out[w..w+1] equals out[src..src+1], whose XOR is key */
+    dec->w = dec->h = w + len;
+    return NULL;
+}
+
+/* Decode the items of one group whose control byte is ctrl. is_roomy: the whole group's
+ * input is present and it cannot reach the declared size, so only the copy source needs
+ * checking. Constant at each call site, so each caller gets its own tight loop.
+ * Returns NULL or the error text. */
+static inline const char *compress_decode_group(struct compress_decoder *dec, unsigned ctrl,
+                                                int is_roomy)
+{
+    const uint8_t *in = dec->in;
+    for (unsigned bit = 1; bit <= COMPRESS_GROUP_LAST_BIT; bit <<= 1) {
+        if (!is_roomy && dec->w >= dec->out_bytes)
+            break;   /* the stream stops as soon as the message is complete */
+        if (!(ctrl & bit)) {
+            if (!is_roomy && dec->r >= dec->in_bytes)
+                return "compressed stream truncated";
+            dec->out[dec->w++] = in[dec->r++];
+            continue;
+        }
+        if (!is_roomy && dec->in_bytes - dec->r < COMPRESS_COPY_ITEM_BYTES)
+            return "compressed stream truncated";
+        unsigned key = in[dec->r];
+        size_t len = COMPRESS_COPY_MIN + (size_t)in[dec->r + 1];
+        dec->r += COMPRESS_COPY_ITEM_BYTES;
+        const char *err = compress_decode_copy(dec, key, len, is_roomy);
+        if (err)
+            return err;
+    }
+    return NULL;
+}
+
+/* Decode all groups of dec's stream into dec->out (header excluded). */
+static const char *compress_decode_stream(struct compress_decoder *dec)
+{
+    while (dec->w < dec->out_bytes) {
+        if (dec->r >= dec->in_bytes)
+            return "compressed stream truncated";
+        unsigned ctrl = dec->in[dec->r++];
+        int is_roomy = dec->in_bytes - dec->r >= COMPRESS_GROUP_ITEM_BYTES &&
+                       dec->out_bytes - dec->w >= COMPRESS_GROUP_ROOM_BYTES;
+        const char *err = is_roomy ? compress_decode_group(dec, ctrl, 1)
+                                   : compress_decode_group(dec, ctrl, 0);
+        if (err)
+            return err;
+    }
+    return NULL;
+}
+
 int decompress_msg(const uint8_t *in, size_t n, uint8_t *out, int64_t out_n,
                    const char **err_text)
 {
@@ -195,57 +303,19 @@ int decompress_msg(const uint8_t *in, size_t n, uint8_t *out, int64_t out_n,
         *err_text = "uncompressed size mismatch";
         return -1;
     }
-    size_t size = (size_t)out_n, w = COMPRESS_IPC_HDR_BYTES, r = COMPRESS_HDR_BYTES;
-    size_t h = COMPRESS_IPC_HDR_BYTES;
-    uint32_t slot[COMPRESS_SLOTS];
-    memset(slot, 0, sizeof slot);
-    while (w < size) {
-        if (r >= n)
-            goto truncated;
-        unsigned ctrl = in[r++];
-        /* OPTIMIZATION: a group of eight literals with room on both sides. */
-        if (ctrl == 0 && n - r >= COMPRESS_GROUP_ITEMS && size - w >= COMPRESS_GROUP_ITEMS) {
-            memcpy(out + w, in + r, COMPRESS_GROUP_ITEMS);
-            w += COMPRESS_GROUP_ITEMS;
-            r += COMPRESS_GROUP_ITEMS;
-            continue;
-        }
-        for (unsigned bit = 1; bit <= COMPRESS_GROUP_LAST_BIT && w < size; bit <<= 1) {
-            if (!(ctrl & bit)) {
-                if (r >= n)
-                    goto truncated;
-                out[w++] = in[r++];
-                continue;
-            }
-            if (n - r < COMPRESS_COPY_ITEM_BYTES)
-                goto truncated;
-            size_t len = COMPRESS_COPY_MIN + (size_t)in[r + 1];
-            /* Starts up to w-2 have their next byte; w-1 must wait (late recording). */
-            if (h + 1 < w)
-                h = compress_record(slot, out, h, w - 1);
-            size_t src = slot[in[r]];
-            r += COMPRESS_COPY_ITEM_BYTES;
-            if (src < COMPRESS_IPC_HDR_BYTES || src >= w) {
-                *err_text = "copy source out of range";
-                return -1;
-            }
-            if (len > size - w) {
-                *err_text = "copy past declared size";
-                return -1;
-            }
-            compress_copy_forward(out, w, src, len, size);
-            compress_record(slot, out, h, w + 1);   /* w-1 if pending, and this copy's start */
-            w += len;
-            h = w;
-        }
+    struct compress_decoder dec = {
+        .in = in, .in_bytes = n, .out = out, .out_bytes = (size_t)out_n,
+        .r = COMPRESS_HDR_BYTES, .w = COMPRESS_IPC_HDR_BYTES, .h = COMPRESS_IPC_HDR_BYTES,
+    };
+    const char *err = compress_decode_stream(&dec);
+    if (err) {
+        *err_text = err;
+        return -1;
     }
     out[COMPRESS_ORDER_OFFSET] = in[COMPRESS_ORDER_OFFSET];
     out[COMPRESS_TYPE_OFFSET] = in[COMPRESS_TYPE_OFFSET];
     out[COMPRESS_FLAG_OFFSET] = 0;
     out[COMPRESS_RESERVED_OFFSET] = 0;
-    compress_store32(out + COMPRESS_LEN_OFFSET, (uint32_t)size, compress_is_big(in));
+    compress_store32(out + COMPRESS_LEN_OFFSET, (uint32_t)out_n, compress_is_big(in));
     return 0;
-truncated:
-    *err_text = "compressed stream truncated";
-    return -1;
 }
