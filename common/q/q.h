@@ -1,0 +1,33 @@
+/* q.h: the interpreter's public interface: evaluate q text, parse it, and display
+ * values as the q console does. Lexing, parsing, evaluation and formatting live in
+ * their own files in common/q/ (see design.md "Interpreter").
+ * SPDX-License-Identifier: MIT */
+#ifndef TICK_Q_H
+#define TICK_Q_H
+
+#include "k.h"
+
+/* Set up / tear down the interpreter's global state (root namespace, .z, .q …).
+ * q_init returns 0, or -1 when memory runs out. */
+int q_init(void);
+void q_fini(void);
+
+/* Parse and evaluate q source text in the root namespace, as `value` does on a string.
+ * Returns the result, or an error value (type -128, text as q names it: "type",
+ * "length", or an undefined name). Ownership: returns new. */
+K q_eval(const char *src, J len);
+
+/* Apply a received IPC message as kdb+'s default .z.pg/.z.ps does (q-subset.md §5.2):
+ * a string is evaluated; a list (f;args…) applies f (symbol, string or function) to the
+ * args as data; a symbol gives the named global. Ownership: msg borrowed; returns new. */
+K q_value(K msg);
+
+/* The parse tree of src as q's `parse` shows it. Ownership: returns new. */
+K q_parse(const char *src, J len);
+
+/* The console display of x (q-subset.md §3.20), lines joined by "\n", no trailing
+ * newline; the generic null displays as an empty string. Ownership: x borrowed;
+ * returns a new char vector. */
+K fmt_display(K x);
+
+#endif
