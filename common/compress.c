@@ -28,6 +28,13 @@
 #define COMPRESS_WORD_BYTES 8        /* match extension compares this many bytes at once */
 #define COMPRESS_BYTE_BITS 8
 
+/* OPTIMIZATION: force inlining where a constant argument must select a loop body. */
+#if defined(__GNUC__)
+#define COMPRESS_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define COMPRESS_ALWAYS_INLINE inline
+#endif
+
 /* Whether the size fields of message p are big-endian (§2.2). Any byte-order value other
  * than 0 is read as little-endian; net.c rejects values other than 0 and 1 earlier. */
 static inline int compress_is_big(const uint8_t *p)
@@ -216,59 +223,80 @@ static inline void compress_copy_forward(uint8_t *out, size_t w, size_t src, siz
     }
 }
 
-/* Decode one copy item (slot key, len bytes) at dec->w. The dictionary is brought up to
- * date lazily: literal starts are entered only here, just before the lookup, because
- * only copies read it; entering positions in increasing order gives the same slots as
- * entering each one as soon as its next byte is known. Returns NULL or the error text. */
-static inline const char *compress_decode_copy(struct compress_decoder *dec, unsigned key,
-                                               size_t len, int is_roomy)
+/* Bring the dictionary up to date for a copy at w and return slot[key]. Literal starts
+ * are entered only here, because only copies read the dictionary; entering positions in
+ * increasing order gives the same slots as entering each as soon as its next byte is
+ * known. Starts up to w-2 have their next byte; w-1 must wait (late recording, §4.4).
+ * *h is the first start not yet entered. */
+static inline size_t compress_lookup(uint32_t *slot, const uint8_t *out, size_t *h, size_t w,
+                                     unsigned key)
 {
-    uint8_t *out = dec->out;
-    size_t w = dec->w, h = dec->h;
-    /* Starts up to w-2 have their next byte; w-1 must wait (late recording, §4.4). */
-    for (; h + 1 < w; h++)
-        dec->slot[out[h] ^ out[h + 1]] = (uint32_t)h;
-    size_t src = dec->slot[key];
-    if (src < COMPRESS_IPC_HDR_BYTES || src >= w)
-        return "copy source out of range";
-    if (!is_roomy && len > dec->out_bytes - w)
-        return "copy past declared size";
-    compress_copy_forward(out, w, src, len,
-                          is_roomy || dec->out_bytes - w - len >= COMPRESS_WORD_BYTES - 1);
-    if (h < w)   /* the literal just before: its next byte is this copy's first */
-        dec->slot[out[w - 1] ^ out[w]] = (uint32_t)(w - 1);
-    dec->slot[key] = (uint32_t)w;  /* out[w..w+1] equals out[src..src+1], whose XOR is key */
-    dec->w = dec->h = w + len;
-    return NULL;
+    size_t at = *h;
+    for (; at + 1 < w; at++)
+        slot[out[at] ^ out[at + 1]] = (uint32_t)at;
+    *h = at;
+    return slot[key];
+}
+
+/* Enter, after a copy at w was written, the literal at w-1 if still pending (h < w) and
+ * the copy's own start, whose pair out[w..w+1] equals out[src..src+1], of XOR key. */
+static inline void compress_record_copy(uint32_t *slot, const uint8_t *out, size_t h,
+                                        size_t w, unsigned key)
+{
+    if (h < w)
+        slot[out[w - 1] ^ out[w]] = (uint32_t)(w - 1);
+    slot[key] = (uint32_t)w;
 }
 
 /* Decode the items of one group whose control byte is ctrl. is_roomy: the whole group's
  * input is present and it cannot reach the declared size, so only the copy source needs
- * checking. Constant at each call site, so each caller gets its own tight loop.
- * Returns NULL or the error text. */
-static inline const char *compress_decode_group(struct compress_decoder *dec, unsigned ctrl,
-                                                int is_roomy)
+ * checking. Constant at each call site, so each gets its own tight loop. The cursor is
+ * kept in locals, which byte stores to out cannot alias. Returns NULL or the error. */
+static COMPRESS_ALWAYS_INLINE const char *compress_decode_group(struct compress_decoder *dec,
+                                                                unsigned ctrl, int is_roomy)
 {
     const uint8_t *in = dec->in;
+    uint8_t *out = dec->out;
+    size_t r = dec->r, w = dec->w, h = dec->h, in_bytes = dec->in_bytes;
+    size_t out_bytes = dec->out_bytes;
+    const char *err = NULL;
     for (unsigned bit = 1; bit <= COMPRESS_GROUP_LAST_BIT; bit <<= 1) {
-        if (!is_roomy && dec->w >= dec->out_bytes)
+        if (!is_roomy && w >= out_bytes)
             break;   /* the stream stops as soon as the message is complete */
         if (!(ctrl & bit)) {
-            if (!is_roomy && dec->r >= dec->in_bytes)
-                return "compressed stream truncated";
-            dec->out[dec->w++] = in[dec->r++];
+            if (!is_roomy && r >= in_bytes) {
+                err = "compressed stream truncated";
+                break;
+            }
+            out[w++] = in[r++];
             continue;
         }
-        if (!is_roomy && dec->in_bytes - dec->r < COMPRESS_COPY_ITEM_BYTES)
-            return "compressed stream truncated";
-        unsigned key = in[dec->r];
-        size_t len = COMPRESS_COPY_MIN + (size_t)in[dec->r + 1];
-        dec->r += COMPRESS_COPY_ITEM_BYTES;
-        const char *err = compress_decode_copy(dec, key, len, is_roomy);
-        if (err)
-            return err;
+        if (!is_roomy && in_bytes - r < COMPRESS_COPY_ITEM_BYTES) {
+            err = "compressed stream truncated";
+            break;
+        }
+        unsigned key = in[r];
+        size_t len = COMPRESS_COPY_MIN + (size_t)in[r + 1];
+        r += COMPRESS_COPY_ITEM_BYTES;
+        size_t src = compress_lookup(dec->slot, out, &h, w, key);
+        if (src < COMPRESS_IPC_HDR_BYTES || src >= w) {
+            err = "copy source out of range";
+            break;
+        }
+        if (!is_roomy && len > out_bytes - w) {
+            err = "copy past declared size";
+            break;
+        }
+        compress_copy_forward(out, w, src, len,
+                              is_roomy || out_bytes - w - len >= COMPRESS_WORD_BYTES - 1);
+        compress_record_copy(dec->slot, out, h, w, key);
+        w += len;
+        h = w;
     }
-    return NULL;
+    dec->r = r;
+    dec->w = w;
+    dec->h = h;
+    return err;
 }
 
 /* Decode all groups of dec's stream into dec->out (header excluded). */
