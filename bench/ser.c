@@ -174,6 +174,13 @@ int main(void)
     K by_sym = sort_by_sym(trade);
     bench_compression("the same table sorted by sym (an HDB partition's order)", by_sym);
     r0(by_sym);
+    /* Per column: which parts of a trade table halve, and how fast when they do. */
+    K names = kK(trade->k)[0], cols = kK(trade->k)[1];
+    for (J c = 0; c < cols->n; c++) {
+        char label[64];
+        snprintf(label, sizeof label, "the %s column alone", kS(names)[c]);
+        bench_compression(label, kK(cols)[c]);
+    }
     r0(longs);
     r0(trade);
     tk_sym_fini();
