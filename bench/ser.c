@@ -2,6 +2,7 @@
  * Serialises and deserialises a 1M-row trade table and a 10M long vector, and compresses
  * and decompresses the serialised table. Prints figures; asserts nothing.
  * SPDX-License-Identifier: MIT */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,27 @@ static uint64_t rng(void)
     return rng_state;
 }
 
+/* A quieter feed: 8 tickers, one price walk in cents, stamps <= 256 us apart, round
+ * lot sizes; the kind of table kdb+'s compression does halve. */
+static K make_quiet_trade(J n)
+{
+    static const char *tickers[] = { "AAPL", "MSFT", "IBM", "GOOG", "AMZN", "TSLA", "NVDA", "META" };
+    K time = ktn(KN, n), sym = ktn(KS, n), price = ktn(KF, n), size = ktn(KJ, n);
+    J t = 34200000000000LL;
+    double level = 100;
+    for (J i = 0; i < n; i++) {
+        t += (J)(rng() % 256) * 1000;
+        kJ(time)[i] = t;
+        kS(sym)[i] = ss(tickers[rng() % 8]);
+        level += ((double)(rng() % 5) - 2.0) * 0.01;
+        kF(price)[i] = (double)(J)(level * 100 + 0.5) / 100;
+        kJ(size)[i] = (J)(rng() % 10 + 1) * 100;
+    }
+    K cols = ktn(KS, 4);
+    kS(cols)[0] = ss("time"); kS(cols)[1] = ss("sym"); kS(cols)[2] = ss("price"); kS(cols)[3] = ss("size");
+    return xT(xD(cols, knk(4, time, sym, price, size)));
+}
+
 /* trade:([]time:`timespan$();sym:`symbol$();price:`float$();size:`int$();
  *         stop:`boolean$();cond:`char$();ex:`char$()) with n random-walk rows. */
 static K make_trade(J n)
@@ -50,7 +72,7 @@ static K make_trade(J n)
         int s = (int)(rng() % BENCH_SYMS);
         kS(sym)[i] = universe[s];
         level[s] += ((double)(rng() % 5) - 2.0) * 0.01; /* random walk on a cent grid */
-        kF(price)[i] = level[s];
+        kF(price)[i] = (double)(J)(level[s] * 100 + 0.5) / 100;  /* quoted in cents */
         kI(size)[i] = (I)(100 * (1 + rng() % 50));
         kG(stop)[i] = rng() % 20 == 0;
         kC(cond)[i] = "ABCN"[rng() % 4];
@@ -174,6 +196,9 @@ int main(void)
     K by_sym = sort_by_sym(trade);
     bench_compression("the same table sorted by sym (an HDB partition's order)", by_sym);
     r0(by_sym);
+    K quiet = make_quiet_trade(BENCH_ROWS);
+    bench_compression("a quiet 1M-row feed (time sym price size, 8 tickers)", quiet);
+    r0(quiet);
     /* Per column: which parts of a trade table halve, and how fast when they do. */
     K names = kK(trade->k)[0], cols = kK(trade->k)[1];
     for (J c = 0; c < cols->n; c++) {

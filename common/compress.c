@@ -24,7 +24,7 @@
 #define COMPRESS_EXTRA_MAX 255       /* so at most 257 bytes (§4.4 point 4) */
 #define COMPRESS_COPY_ITEM_BYTES 2   /* slot byte, extra byte */
 #define COMPRESS_RAW_MIN_BYTES 9     /* §4.3: require 8 < U */
-#define COMPRESS_RAW_MAX_BYTES 0x7fffffffu /* sizes are int32 on the wire (§8.1) */
+#define COMPRESS_RAW_MAX_BYTES INT32_MAX /* sizes are int32 on the wire (§8.1) */
 #define COMPRESS_WORD_BYTES 8        /* match extension compares this many bytes at once */
 #define COMPRESS_BYTE_BITS 8
 
@@ -78,12 +78,24 @@ static inline size_t compress_match_len(const uint8_t *a, const uint8_t *b, size
     return e;
 }
 
+/* Header of compressed message out (§4.2): in's first 4 bytes with the flag set, then
+ * the compressed and uncompressed lengths in in's byte order. */
+static void compress_put_header(uint8_t *out, const uint8_t *in, size_t out_bytes,
+                                size_t in_bytes)
+{
+    int is_big = compress_is_big(in);
+    memcpy(out, in, COMPRESS_LEN_OFFSET);
+    out[COMPRESS_FLAG_OFFSET] = COMPRESS_FLAG_ON;
+    compress_store32(out + COMPRESS_LEN_OFFSET, (uint32_t)out_bytes, is_big);
+    compress_store32(out + COMPRESS_RAW_LEN_OFFSET, (uint32_t)in_bytes, is_big);
+}
+
 /* §4.4, step for step. Positions are offsets into in[], header included; slot value 0
  * means empty because real positions start at 8. pending holds the last literal, which
  * enters the dictionary only after the next item's lookup (late recording, §4.4 point 1). */
 size_t compress_msg(const uint8_t *in, size_t n, uint8_t *out)
 {
-    if (n > COMPRESS_RAW_MAX_BYTES)
+    if (n > (size_t)COMPRESS_RAW_MAX_BYTES)
         return 0;
     size_t cap = n / 2;
     /* The first group would already fail the abandon check; return before writing. */
@@ -132,11 +144,7 @@ size_t compress_msg(const uint8_t *in, size_t n, uint8_t *out)
         }
         out[ctrl_at] = (uint8_t)ctrl;
     }
-    int is_big = compress_is_big(in);
-    memcpy(out, in, COMPRESS_LEN_OFFSET);
-    out[COMPRESS_FLAG_OFFSET] = COMPRESS_FLAG_ON;
-    compress_store32(out + COMPRESS_LEN_OFFSET, (uint32_t)w, is_big);
-    compress_store32(out + COMPRESS_RAW_LEN_OFFSET, (uint32_t)n, is_big);
+    compress_put_header(out, in, w, n);
     return w;
 }
 
@@ -145,8 +153,8 @@ int64_t compress_peek_size(const uint8_t *in, size_t n, int64_t max_bytes)
     if (n < COMPRESS_HDR_BYTES)
         return -1;
     /* int32 on the wire: a value with the top bit set is negative, hence too small. */
-    int64_t size = (int32_t)compress_load32(in + COMPRESS_RAW_LEN_OFFSET, compress_is_big(in));
-    if (size < COMPRESS_RAW_MIN_BYTES || size > max_bytes)
+    uint32_t size = compress_load32(in + COMPRESS_RAW_LEN_OFFSET, compress_is_big(in));
+    if (size < COMPRESS_RAW_MIN_BYTES || size > COMPRESS_RAW_MAX_BYTES || size > max_bytes)
         return -1;
     return size;
 }
@@ -279,6 +287,7 @@ static COMPRESS_ALWAYS_INLINE const char *compress_decode_group(struct compress_
         size_t len = COMPRESS_COPY_MIN + (size_t)in[r + 1];
         r += COMPRESS_COPY_ITEM_BYTES;
         size_t src = compress_lookup(dec->slot, out, &h, w, key);
+        /* Filled slots hold starts <= w-2, so src >= w cannot happen; checked anyway. */
         if (src < COMPRESS_IPC_HDR_BYTES || src >= w) {
             err = "copy source out of range";
             break;
