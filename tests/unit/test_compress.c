@@ -2,7 +2,7 @@
  * q's own vectors (§4.5, §9 #32-33) both ways, round trips, the abandon rule, both byte
  * orders and every decoder error path; meant to run under ASan/UBSan.
  * SPDX-License-Identifier: MIT */
-#include <check.h>
+#include "check_run.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,9 +485,5 @@ static Suite *compress_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(compress_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed != 0;
+    return tk_check_run(compress_suite());
 }

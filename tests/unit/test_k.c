@@ -1,7 +1,7 @@
 /* test_k.c: the value model: constructors, reference counts, appends, tables,
  * symbols, errors, dates, equality and invariants.
  * SPDX-License-Identifier: MIT */
-#include <check.h>
+#include "check_run.h"
 #include <errno.h>
 #include <stdio.h>
 #include <math.h>
@@ -311,10 +311,5 @@ int main(void)
     tcase_add_test(tc, match_and_copy);
     tcase_add_test(tc, invariants);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    tk_sym_fini();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tk_check_run(s);
 }

@@ -1,7 +1,7 @@
 /* test_ser.c: the wire format against every hex vector of ipc-protocol.md §3, §4.5 and
  * §9 in both directions, random round trips of every type, and each decoder error path.
  * SPDX-License-Identifier: MIT */
-#include <check.h>
+#include "check_run.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -428,10 +428,5 @@ int main(void)
     tcase_add_test(tc, depth_limit);
     tcase_add_test(tc, kx_api_b9_d9_okx);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    tk_sym_fini();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tk_check_run(s);
 }
