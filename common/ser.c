@@ -489,6 +489,61 @@ K ser_decode_msg(const G *msg, J n, J max_bytes, int *msg_type, char *err)
     return x;
 }
 
+/* ---- measuring ------------------------------------------------------------------ */
+
+/* Skip one object at r->p without building it; the same checks as read_obj, so a
+ * measured object also decodes (barring memory). Returns 0, or -1 via fail(). */
+static int skip_obj(struct reader *r, int depth)
+{
+    if (depth > SER_MAX_DEPTH) return fail(r, "nesting too deep"), -1;
+    if (left(r) < 1) return fail(r, "object truncated"), -1;
+    int t = (signed char)*r->p++;
+    J n, len;
+    if (t == -KS) {
+        if ((len = text_len(r)) < 0) return fail(r, "symbol without terminating NUL"), -1;
+        r->p += len + 1;
+        return 0;
+    }
+    if (t < 0 && t >= -KT && t != -3) {
+        int w = k_item_size(-t);
+        if (left(r) < w) return fail(r, "atom truncated"), -1;
+        r->p += w;
+        return 0;
+    }
+    if (t >= 0 && t <= KT && t != 3) {
+        if (left(r) < 1) return fail(r, "vector attribute missing"), -1;
+        if (*r->p++ > SER_ATTR_MAX) return fail(r, "bad attribute byte"), -1;
+        if (read_i32(r, &n)) return fail(r, "vector count truncated"), -1;
+        if (n < 0) return fail(r, "negative count"), -1;
+        J min_item = t == 0 ? 2 : t == KS ? 1 : k_item_size(t);
+        if (n > left(r) / min_item) return fail(r, "count exceeds the bytes left"), -1;
+        if (t == 0) {
+            for (J i = 0; i < n; i++) if (skip_obj(r, depth + 1)) return -1;
+        } else if (t == KS) {
+            for (J i = 0; i < n; i++) {
+                if ((len = text_len(r)) < 0) return fail(r, "symbol without terminating NUL"), -1;
+                r->p += len + 1;
+            }
+        } else {
+            r->p += n * k_item_size(t);
+        }
+        return 0;
+    }
+    /* Tables, dictionaries and functions are rare in journals: measure them by decoding,
+     * which also applies their structural checks. */
+    r->p--;
+    K x = read_obj(r, depth);
+    if (!x) return -1;
+    r0(x);
+    return 0;
+}
+
+J ser_measure(const G *body, J n, int is_little, char *err)
+{
+    struct reader r = { body, body + n, body, !is_little, err };
+    return skip_obj(&r, 0) ? -1 : (J)(r.p - body);
+}
+
 /* ---- KX C API ----------------------------------------------------------------- */
 
 K b9(I mode, K x)

@@ -51,6 +51,11 @@ K ser_encode(K x, int msg_type, int cap, int may_compress);
  * (SER_ERR_BYTES). Ownership: returns new. */
 K ser_decode(const G *body, J n, int is_little, int allow_error, char *err);
 
+/* Length of the first object in body[0..n) without building it (journal records have
+ * no length prefix). Returns the length, or -1 with a text in err when the bytes do not
+ * hold one complete, well-formed object (truncated, bad type, bad count …). */
+J ser_measure(const G *body, J n, int is_little, char *err);
+
 /* Decode a whole message (header included, decompressing when flagged), checking its
  * length field against n and max_bytes. Returns as ser_decode; *msg_type (if not NULL)
  * receives the header's message type. */
