@@ -1,0 +1,40 @@
+#!/bin/sh
+# test_tickq.sh: tickq end to end: -e, exit status, piped console lines, a script with
+# .z.x, \\, and -p with the remote console -c on a free port.
+# Usage: test_tickq.sh path/to/tickq      SPDX-License-Identifier: MIT
+set -u
+TICKQ=$1
+fails=0
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+check() {  # name, expected, actual
+    if [ "$2" = "$3" ]; then echo "ok   $1"; else
+        echo "FAIL $1"; echo "  want: $2"; echo "  got:  $3"; fails=$((fails + 1)); fi
+}
+
+check "-e prints the display" "2" "$("$TICKQ" -e '1+1')"
+check "-e table" "$(printf 'a b\n---\n1 x\n2 y')" "$("$TICKQ" -e '([]a:1 2;b:`x`y)' | sed 's/ *$//')"
+"$TICKQ" -e '1+`a' >/dev/null 2>"$dir/err"; rc=$?
+check "-e error exits 1" "1" "$rc"
+check "-e error text" "'type" "$(cat "$dir/err")"
+check "assignment prints nothing" "" "$(printf 'a:1\n' | "$TICKQ")"
+check "lines until \\\\" "$(printf '1\n2')" "$(printf '1\n2\n\\\\\n3\n' | "$TICKQ")"
+printf 'f:{x*2}\nb:f 21\n' >"$dir/s.q"
+check "script and .z.x" "$(printf '42\n(,"p";,"q")')" "$("$TICKQ" "$dir/s.q" p q -e '(b;.z.x)')"
+
+port=$((20000 + $$ % 20000))
+"$TICKQ" -p "$port" </dev/null >"$dir/srv" 2>&1 &
+server=$!  # serves on after its stdin ends, as q does
+tries=0
+until "$TICKQ" -c ":$port" -e '::' >/dev/null 2>&1 || [ $tries -ge 50 ]; do
+    sleep 0.1; tries=$((tries + 1)); done
+check "-c -e sync string" "12 23 35" "$("$TICKQ" -c ":$port" -e '2 3 5 + 10 20 30')"
+check "-c lines" "6" "$(printf 'a:3\na*2\n' | "$TICKQ" -c "localhost:$port")"
+"$TICKQ" -c ":$port" -e '1+`a' >/dev/null 2>&1; rc=$?
+check "-c -e error exits 1" "1" "$rc"
+kill "$server"
+wait "$server" 2>/dev/null
+
+[ $fails -eq 0 ] && echo "all passed" || echo "$fails failed"
+exit $fails

@@ -1,0 +1,166 @@
+/* eval_sys.c: system commands (q-subset.md §2.18, §5.5): \d \t \ts \p \cd \v \a \f \x
+ * \l, and anything else through the shell, whose output lines are returned.
+ * \S is prim_env.c's; the timer and port themselves are run by cli/ and net/.
+ * SPDX-License-Identifier: MIT */
+#include "q.h"
+#include "q_int.h"
+#include "eval_int.h"
+#include "qnative.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SYS_LINE_BYTES 4096
+#define SYS_MS_PER_S 1e3
+
+static J sys_timer_ms;  /* \t setting: 0 = off */
+static J sys_port;      /* \p setting: 0 = not listening */
+
+J q_timer_ms(void) { return sys_timer_ms; }
+void q_port_set(J port) { sys_port = port; }
+
+static double sys_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int sys_is_number(const char *arg)
+{
+    if (*arg == '-') arg++;
+    if (!*arg) return 0;
+    for (; *arg; arg++) if (*arg < '0' || *arg > '9') return 0;
+    return 1;
+}
+
+/* Names in namespace ns (current when empty) whose value is of the wanted kind:
+ * 'v' every variable, 'a' tables, 'f' functions. */
+static K sys_names(const char *arg, char kind)
+{
+    S ns = *arg ? ss(arg) : eval_namespace();
+    K d = eval_namespace_dict(ns[0] == '.' && !ns[1] ? ss("") : ns);
+    K r = ktn(KS, 0);
+    if (!d) return r;
+    K keys = kK(d)[0], vals = kK(d)[1];
+    for (J i = 0; i < keys->n; i++) {
+        S name = kS(keys)[i];
+        int t = kK(vals)[i]->t;
+        if (!name[0]) continue;
+        if ((kind == 'a' && t == XT) || (kind == 'f' && t >= K_LAMBDA) || kind == 'v') js(&r, name);
+    }
+    r0(d);
+    K sorted = prim_apply1(PRIM_KW_BASE + 17, r);  /* asc */
+    r0(r);
+    if (!IS_ERR(sorted)) sorted->a = K_ATTR_NONE;
+    return sorted;
+}
+
+static K sys_load(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return k_err_fmt("%s", path);
+    K text = ktn(KC, 0);
+    char buf[SYS_LINE_BYTES];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
+        K chunk = kpn(buf, (J)got);
+        jv(&text, chunk);
+        r0(chunk);
+    }
+    fclose(f);
+    K r = q_eval((const char *)kC(text), text->n);
+    r0(text);
+    if (IS_ERR(r)) return r;
+    r0(r);
+    return k_identity();
+}
+
+static K sys_shell(const char *text)
+{
+    FILE *p = popen(text, "r");
+    if (!p) return krr("os");
+    K r = ktn(0, 0);
+    char line[SYS_LINE_BYTES];
+    while (fgets(line, sizeof line, p)) {
+        size_t l = strlen(line);
+        if (l && line[l - 1] == '\n') l--;
+        jk(&r, kpn(line, (J)l));
+    }
+    if (pclose(p) != 0) { r0(r); return krr("os"); }
+    return r;
+}
+
+/* Timed evaluation: \t expr gives ms; \ts gives (ms; bytes). */
+static K sys_time(const char *expr, int space)
+{
+    double t0 = sys_now_s();
+    K v = q_eval(expr, (J)strlen(expr));
+    double ms = (sys_now_s() - t0) * SYS_MS_PER_S;
+    if (IS_ERR(v)) return v;
+    r0(v);
+    if (!space) return kj((J)ms);
+    K r = ktn(KJ, 2);
+    kJ(r)[0] = (J)ms;
+    kJ(r)[1] = 0;
+    return r;
+}
+
+static K sys_dispatch(const char *cmd, const char *arg)
+{
+    if (!strcmp(cmd, "d")) {
+        if (!*arg) { S ns = eval_namespace(); return ks(ns[0] ? ns : "."); }
+        return eval_namespace_set(ss(arg)) ? krr("wsfull") : k_identity();
+    }
+    if (!strcmp(cmd, "t")) {
+        if (!*arg) return kj(sys_timer_ms);
+        if (sys_is_number(arg)) { sys_timer_ms = atoll(arg); return k_identity(); }
+        return sys_time(arg, 0);
+    }
+    if (!strcmp(cmd, "ts")) return sys_time(arg, 1);
+    if (!strcmp(cmd, "p")) {
+        if (!*arg) return ki((I)sys_port);
+        return krr("nyi");
+    }
+    if (!strcmp(cmd, "cd")) {
+        if (*arg) return chdir(arg) ? krr("os") : k_identity();
+        char dir[PATH_MAX];
+        return getcwd(dir, sizeof dir) ? kp(dir) : krr("os");
+    }
+    if (!strcmp(cmd, "v") || !strcmp(cmd, "a") || !strcmp(cmd, "f")) return sys_names(arg, cmd[0]);
+    if (!strcmp(cmd, "l")) return sys_load(arg);
+    if (!strcmp(cmd, "x")) {
+        if (eval_global_set(ss(arg), k_identity())) return krr("wsfull");
+        return k_identity();
+    }
+    return NULL;
+}
+
+K eval_system(K cmd)
+{
+    if (cmd->t != KC) return krr("type");
+    char *text = strndup((const char *)kC(cmd), (size_t)cmd->n);
+    if (!text) return krr("wsfull");
+    char *p = text;
+    while (*p == ' ') p++;
+    char *name = p;
+    while (*p && *p != ' ') p++;
+    char *arg = p;
+    if (*arg) *arg++ = '\0';
+    while (*arg == ' ') arg++;
+    size_t al = strlen(arg);
+    while (al && arg[al - 1] == ' ') arg[--al] = '\0';
+    K r = sys_dispatch(name, arg);
+    if (!r) {
+        free(text);
+        text = strndup((const char *)kC(cmd), (size_t)cmd->n);
+        if (!text) return krr("wsfull");
+        r = sys_shell(text);
+    }
+    free(text);
+    return r;
+}

@@ -1,0 +1,458 @@
+/* parse.c: tokens to parse trees (q-subset.md §2.10–2.19): right-to-left expressions
+ * without precedence, brackets and juxtaposition, lists, lambdas (params, locals),
+ * assignment forms, control words, iterators and signal. Trees are K lists; eval.c
+ * walks them. Tokens come from lex.c.
+ * SPDX-License-Identifier: MIT */
+#include "q_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PARSE_MAX_DEPTH 256
+#define PARSE_MAX_PARAMS 8
+#define PARSE_IMPLICIT_PARAMS 3
+
+typedef struct parse_lambda {
+    int implicit_rank; /* highest of x=1, y=2, z=3 referenced */
+    int explicit;      /* a [params] signature was written */
+    K params;          /* symbol vector */
+    K locals;          /* symbol vector of assigned names */
+} parse_lambda;
+
+typedef struct parse_state {
+    lex_list toks;      /* all tokens */
+    J at;               /* next token */
+    const char *src;    /* the text (for lambda sources) */
+    int depth;          /* recursion depth */
+    parse_lambda *lam;  /* innermost lambda being parsed, or NULL */
+} parse_state;
+
+typedef struct parse_item {
+    K node;     /* tree */
+    int verb;   /* takes infix syntax */
+} parse_item;
+
+static K parse_expr(parse_state *ps);
+static K parse_table(parse_state *ps);
+
+static lex_token *parse_peek(parse_state *ps) { return &ps->toks.tok[ps->at]; }
+
+static int parse_ends_expr(int kind)
+{
+    return kind == LEX_SEMI || kind == LEX_RPAREN || kind == LEX_RBRACKET
+        || kind == LEX_RBRACE || kind == LEX_END;
+}
+
+static K parse_closing_error(int kind)
+{
+    switch (kind) {
+    case LEX_RPAREN: return krr(")");
+    case LEX_RBRACKET: return krr("]");
+    case LEX_RBRACE: return krr("}");
+    default: return krr("parse");
+    }
+}
+
+/* Statements separated by ';' up to a closing token of kind close; each empty statement
+ * is NULL in the returned general list. Consumes the closer. Ownership: returns new. */
+static K parse_stmts(parse_state *ps, int close)
+{
+    K list = ktn(0, 0);
+    for (;;) {
+        K e = parse_expr(ps);
+        if (e && IS_ERR(e)) { r0(list); return e; }
+        jk(&list, e);
+        lex_token *t = parse_peek(ps);
+        if (t->kind == LEX_SEMI) { ps->at++; continue; }
+        if (t->kind == close) { ps->at++; return list; }
+        r0(list);
+        return t->kind == LEX_END ? parse_closing_error(close) : krr("parse");
+    }
+}
+
+static void parse_note_name(parse_state *ps, S name)
+{
+    if (!ps->lam || ps->lam->explicit || name[1]) return;
+    int rank = name[0] == 'x' ? 1 : name[0] == 'y' ? 2 : name[0] == 'z' ? 3 : 0;
+    if (rank > ps->lam->implicit_rank) ps->lam->implicit_rank = rank;
+}
+
+static int parse_has_sym(K v, S s)
+{
+    for (J i = 0; i < v->n; i++) if (kS(v)[i] == s) return 1;
+    return 0;
+}
+
+static void parse_note_local(parse_state *ps, S name)
+{
+    if (!ps->lam || strchr(name, '.')) return;
+    if (parse_has_sym(ps->lam->params, name) || parse_has_sym(ps->lam->locals, name)) return;
+    js(&ps->lam->locals, name);
+}
+
+/* A lambda: '{' [params] stmts '}'. */
+static K parse_lambda_term(parse_state *ps)
+{
+    J start = parse_peek(ps)->pos;
+    ps->at++;
+    parse_lambda lam = { .implicit_rank = 1, .explicit = 0, .params = ktn(KS, 0),
+                         .locals = ktn(KS, 0) };
+    lex_token *t = parse_peek(ps);
+    K err = NULL;
+    if (t->kind == LEX_LBRACKET) {
+        lam.explicit = 1;
+        ps->at++;
+        for (;;) {
+            t = parse_peek(ps);
+            if (t->kind == LEX_NAME) { js(&lam.params, t->name); ps->at++; t = parse_peek(ps); }
+            if (t->kind == LEX_SEMI) { ps->at++; continue; }
+            if (t->kind == LEX_RBRACKET) { ps->at++; break; }
+            err = krr("parse");
+            break;
+        }
+        if (!err && lam.params->n > PARSE_MAX_PARAMS) err = krr("params");
+    }
+    parse_lambda *outer = ps->lam;
+    ps->lam = &lam;
+    K body = err ? NULL : parse_stmts(ps, LEX_RBRACE);
+    ps->lam = outer;
+    if (!err && IS_ERR(body)) { err = body; body = NULL; }
+    if (err) { r0(lam.params); r0(lam.locals); r0(body); return err; }
+    if (!lam.explicit) {
+        static const char *const implicit[PARSE_IMPLICIT_PARAMS] = { "x", "y", "z" };
+        for (int i = 0; i < lam.implicit_rank; i++) js(&lam.params, ss(implicit[i]));
+    }
+    J end = ps->toks.tok[ps->at - 1].end;
+    K src = kpn((S)ps->src + start, end - start);
+    K f = k_func(K_LAMBDA, PARSE_LAMBDA_SLOTS);
+    kK(f)[0] = src;
+    kK(f)[1] = ks(eval_namespace());
+    kK(f)[PARSE_LAMBDA_PARAMS] = lam.params;
+    /* locals exclude params (a param assigned stays a param) */
+    K locals = ktn(KS, 0);
+    for (J i = 0; i < lam.locals->n; i++)
+        if (!parse_has_sym(lam.params, kS(lam.locals)[i])) js(&locals, kS(lam.locals)[i]);
+    r0(lam.locals);
+    kK(f)[PARSE_LAMBDA_LOCALS] = locals;
+    K seq = ktn(0, body->n + 1);
+    kK(seq)[0] = eval_special(EVAL_SEQ);
+    for (J i = 0; i < body->n; i++) {
+        K s = kK(body)[i];
+        kK(seq)[i + 1] = s ? r1(s) : k_identity();
+    }
+    r0(body);
+    kK(f)[PARSE_LAMBDA_BODY] = seq;
+    return f;
+}
+
+/* Bracket arguments after a term: (head; a1; ...); empty slots are holes, f[] is f[::]. */
+static K parse_brackets(parse_state *ps, K head)
+{
+    ps->at++;
+    K args = parse_stmts(ps, LEX_RBRACKET);
+    if (IS_ERR(args)) { r0(head); return args; }
+    K app = ktn(0, args->n + 1);
+    kK(app)[0] = head;
+    for (J i = 0; i < args->n; i++) {
+        K a = kK(args)[i];
+        kK(app)[i + 1] = a ? r1(a) : (args->n == 1 ? k_identity() : eval_hole());
+    }
+    r0(args);
+    return app;
+}
+
+/* Control words and Cond: (SPECIAL; args...). */
+static K parse_control(parse_state *ps, int code)
+{
+    ps->at++;
+    K args = parse_stmts(ps, LEX_RBRACKET);
+    if (IS_ERR(args)) return args;
+    K node = ktn(0, args->n + 1);
+    kK(node)[0] = eval_special(code);
+    for (J i = 0; i < args->n; i++) {
+        K a = kK(args)[i];
+        kK(node)[i + 1] = a ? r1(a) : k_identity();
+    }
+    r0(args);
+    return node;
+}
+
+/* '(' ... ')': grouping, list notation, '()', and table literals. */
+static K parse_paren(parse_state *ps, int *verb)
+{
+    ps->at++;
+    if (parse_peek(ps)->kind == LEX_LBRACKET) return parse_table(ps);
+    K items = parse_stmts(ps, LEX_RPAREN);
+    if (IS_ERR(items)) return items;
+    if (items->n == 1) {
+        K e = kK(items)[0];
+        K node = e ? r1(e) : ktn(0, 0);
+        r0(items);
+        *verb = 0;
+        return node;
+    }
+    K node = ktn(0, items->n + 1);
+    kK(node)[0] = prim_keyword(ss("enlist"));
+    for (J i = 0; i < items->n; i++) {
+        K a = kK(items)[i];
+        kK(node)[i + 1] = a ? r1(a) : k_identity();
+    }
+    r0(items);
+    return node;
+}
+
+static int parse_control_code(S name)
+{
+    if (!strcmp(name, "if")) return EVAL_IF;
+    if (!strcmp(name, "do")) return EVAL_DO;
+    if (!strcmp(name, "while")) return EVAL_WHILE;
+    return 0;
+}
+
+/* One term with its postfix brackets and iterators. Sets *verb for infix verbs. */
+static K parse_term(parse_state *ps, int *verb)
+{
+    lex_token *t = parse_peek(ps);
+    K node = NULL;
+    *verb = 0;
+    switch (t->kind) {
+    case LEX_CONST: node = r1(t->value); ps->at++; break;
+    case LEX_SYMBOL: node = knk(1, r1(t->value)); ps->at++; break;
+    case LEX_NAME: {
+        int code = parse_control_code(t->name);
+        ps->at++;
+        if (code && parse_peek(ps)->kind == LEX_LBRACKET) return parse_control(ps, code);
+        K kw = prim_keyword(t->name);
+        if (kw) { node = kw; *verb = prim_is_infix(kw); }
+        else { parse_note_name(ps, t->name); node = ks(t->name); }
+        break;
+    }
+    case LEX_GLYPH:
+        ps->at++;
+        if (t->code == PRIM_OP_CAST && parse_peek(ps)->kind == LEX_LBRACKET && !parse_peek(ps)->spaced)
+            return parse_control(ps, EVAL_COND);
+        if (t->code == PRIM_OP_IDENT) { node = k_identity(); break; }
+        node = k_prim(K_BINARY, t->code);
+        *verb = 1;
+        break;
+    case LEX_LPAREN: node = parse_paren(ps, verb); break;
+    case LEX_LBRACE: node = parse_lambda_term(ps); break;
+    default:
+        ps->at++;
+        return krr("parse");
+    }
+    if (IS_ERR(node)) return node;
+    for (;;) {
+        t = parse_peek(ps);
+        if (t->kind == LEX_LBRACKET) {
+            node = parse_brackets(ps, node);
+            if (IS_ERR(node)) return node;
+            *verb = 0;
+        } else if (t->kind == LEX_ITER && !t->spaced) {
+            node = knk(2, k_prim(K_ITERATOR, t->code), node);
+            ps->at++;
+            *verb = 1;
+        } else {
+            return node;
+        }
+    }
+}
+
+/* Is node an assignment target: a name, or a name with bracket indexes? */
+static int parse_is_target(K node)
+{
+    if (node->t == -KS) return 1;
+    return node->t == 0 && node->n > 1 && kK(node)[0]->t == -KS;
+}
+
+
+static void parse_items_free(parse_item *items, J n)
+{
+    for (J i = 0; i < n; i++) r0(items[i].node);
+    free(items);
+}
+
+/* Fold items[lo..hi) right to left (§2.10); nodes are taken (set to NULL). */
+static K parse_build(parse_item *items, J lo, J hi)
+{
+    if (lo >= hi) return NULL;
+    K node = items[lo].node;
+    items[lo].node = NULL;
+    if (lo + 1 == hi) return node;
+    if (!items[lo].verb && items[lo + 1].verb) {
+        K op = items[lo + 1].node;
+        items[lo + 1].node = NULL;
+        K right = parse_build(items, lo + 2, hi);
+        if (right && IS_ERR(right)) { r0(node); r0(op); return right; }
+        return knk(3, op, node, right ? right : eval_hole());
+    }
+    K right = parse_build(items, lo + 1, hi);
+    if (right && IS_ERR(right)) { r0(node); return right; }
+    return knk(2, node, right);
+}
+
+/* An assignment whose target is node: rest of the expression is the value. */
+static K parse_assign(parse_state *ps, K node, lex_token *g)
+{
+    ps->at++;
+    K rhs = parse_expr(ps);
+    if (!rhs) rhs = k_identity();
+    if (IS_ERR(rhs)) { r0(node); return rhs; }
+    if (g->code == PRIM_OP_COLON) {
+        if (node->t == -KS) parse_note_local(ps, node->s);
+        return knk(3, k_prim(K_BINARY, PRIM_OP_COLON), node, rhs);
+    }
+    if (g->code == PRIM_OP_IDENT) return knk(3, eval_special(EVAL_GASSIGN), node, rhs);
+    return knk(4, eval_special(EVAL_OPASSIGN), node, k_prim(K_BINARY, g->code), rhs);
+}
+
+static K parse_expr(parse_state *ps)
+{
+    if (++ps->depth > PARSE_MAX_DEPTH) { ps->depth--; return krr("stack"); }
+    J n = 0, cap = 8;
+    parse_item *items = malloc((size_t)cap * sizeof *items);
+    K result = NULL;
+    for (;;) {
+        lex_token *t = parse_peek(ps);
+        if (parse_ends_expr(t->kind)) break;
+        if (n == 0 && t->kind == LEX_GLYPH && t->code == PRIM_OP_COLON && !t->assign
+            && !parse_ends_expr(ps->toks.tok[ps->at + 1].kind)) {
+            ps->at++;
+            K e = parse_expr(ps);
+            if (e && IS_ERR(e)) { result = e; break; }
+            result = knk(2, eval_special(EVAL_RETURN), e ? e : k_identity());
+            break;
+        }
+        if (t->kind == LEX_SIGNAL || t->kind == LEX_SYSTEM) {
+            int code = t->kind == LEX_SIGNAL ? EVAL_SIGNAL : EVAL_SYSTEM;
+            K arg = t->kind == LEX_SYSTEM ? r1(t->value) : NULL;
+            ps->at++;
+            if (!arg) arg = parse_expr(ps);
+            if (!arg) arg = k_identity();
+            if (IS_ERR(arg)) { result = arg; break; }
+            result = knk(2, eval_special(code), arg);
+            break;
+        }
+        int verb = 0;
+        K node = parse_term(ps, &verb);
+        if (IS_ERR(node)) { result = node; break; }
+        lex_token *g = parse_peek(ps);
+        if (g->kind == LEX_GLYPH && node->t >= K_UNARY && node->t <= K_BINARY
+            && (g->code == PRIM_OP_IDENT || g->assign
+                || (g->code == PRIM_OP_COLON && !parse_ends_expr(ps->toks.tok[ps->at + 1].kind)))
+            && t->kind == LEX_NAME) {
+            r0(node);
+            result = krr("assign");
+            break;
+        }
+        if (!verb && g->kind == LEX_GLYPH && parse_is_target(node)
+            && (g->code == PRIM_OP_COLON || g->code == PRIM_OP_IDENT || g->assign)) {
+            K a = parse_assign(ps, node, g);
+            if (IS_ERR(a)) { result = a; break; }
+            node = a;
+        }
+        if (n == cap) {
+            cap *= 2;
+            parse_item *p = realloc(items, (size_t)cap * sizeof *p);
+            if (!p) { r0(node); result = krr("wsfull"); break; }
+            items = p;
+        }
+        items[n].node = node;
+        items[n].verb = verb;
+        n++;
+    }
+    ps->depth--;
+    if (result && IS_ERR(result)) { parse_items_free(items, n); return result; }
+    if (result) {
+        if (n == 0) { free(items); return result; }
+        items[n].node = NULL;
+        /* a return/signal after terms: fold it as the rightmost noun */
+        parse_item *p = realloc(items, (size_t)(n + 1) * sizeof *p);
+        if (!p) { r0(result); parse_items_free(items, n); return krr("wsfull"); }
+        items = p;
+        items[n].node = result;
+        items[n].verb = 0;
+        n++;
+    }
+    K tree = parse_build(items, 0, n);
+    parse_items_free(items, n);
+    return tree;
+}
+
+/* Table literal ([k:e;...] c:e; ...) → (TABLE; nkeys; names; e1; ...). */
+static K parse_table(parse_state *ps)
+{
+    J nkeys = -1;
+    K names = ktn(KS, 0), exprs = ktn(0, 0);
+    int close = LEX_RBRACKET;
+    ps->at++;
+    for (;;) {
+        lex_token *t = parse_peek(ps);
+        if (t->kind == close) {
+            ps->at++;
+            if (close == LEX_RPAREN) break;
+            nkeys = names->n;
+            close = LEX_RPAREN;
+            continue;
+        }
+        if (t->kind == LEX_SEMI) { ps->at++; continue; }
+        S name = NULL;
+        if (t->kind == LEX_NAME && ps->toks.tok[ps->at + 1].kind == LEX_GLYPH
+            && ps->toks.tok[ps->at + 1].code == PRIM_OP_COLON && !ps->toks.tok[ps->at + 1].assign) {
+            name = t->name;
+            ps->at += 2;
+        } else if (t->kind == LEX_NAME) {
+            name = t->name;
+        }
+        K e = parse_expr(ps);
+        if (!e || IS_ERR(e) || !name) {
+            r0(names); r0(exprs);
+            return e && IS_ERR(e) ? e : (r0(e), krr("parse"));
+        }
+        js(&names, name);
+        jk(&exprs, e);
+    }
+    K node = ktn(0, exprs->n + 3);
+    kK(node)[0] = eval_special(EVAL_TABLE);
+    kK(node)[1] = kj(nkeys);
+    kK(node)[2] = knk(1, names);
+    for (J i = 0; i < exprs->n; i++) kK(node)[i + 3] = r1(kK(exprs)[i]);
+    r0(exprs);
+    return node;
+}
+
+K parse_source(const char *src, J len)
+{
+    parse_state ps = { .at = 0, .src = src, .depth = 0, .lam = NULL };
+    K err = lex_run(&ps.toks, src, len);
+    if (err) return err;
+    K stmts = parse_stmts(&ps, LEX_END);
+    lex_list_free(&ps.toks);
+    if (IS_ERR(stmts)) return stmts;
+    if (stmts->n == 1) {
+        K s = kK(stmts)[0];
+        K tree = s ? r1(s) : k_identity();
+        r0(stmts);
+        return tree;
+    }
+    K seq = ktn(0, stmts->n + 1);
+    kK(seq)[0] = eval_special(EVAL_SEQ);
+    for (J i = 0; i < stmts->n; i++) {
+        K s = kK(stmts)[i];
+        kK(seq)[i + 1] = s ? r1(s) : k_identity();
+    }
+    r0(stmts);
+    return seq;
+}
+
+K parse_lambda_compile(K lambda)
+{
+    K src = kK(lambda)[0];
+    K tree = parse_source((const char *)kC(src), src->n);
+    if (IS_ERR(tree)) return tree;
+    K f = tree;
+    if (f->t != K_LAMBDA) { r0(tree); return krr("type"); }
+    r0(kK(f)[1]);
+    kK(f)[1] = r1(kK(lambda)[1]);
+    return f;
+}

@@ -1,0 +1,453 @@
+/* prim_cast.c: Cast and Tok ($), string, type, attr, lower/upper, like, sv, vs, ss, hsym
+ * (q-subset.md §3.15, 3.16). Console display is fmt.c's; string gives only the bare
+ * text of each atom.
+ * SPDX-License-Identifier: MIT */
+#include "q_int.h"
+#include "prim_int.h"
+#include "prim_fns.h"
+#include "prim_list.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CAST_TEXT_BYTES 64
+#define CAST_FLOAT_DIGITS 7
+#define CAST_MONTHS 12
+#define CAST_EPOCH_YEAR 2000
+#define CAST_YMD_YEAR 10000
+#define CAST_YMD_MONTH 100
+#define CAST_NS_PER_MS 1000000LL
+#define CAST_NS_PER_SEC 1000000000LL
+#define CAST_NS_PER_MIN 60000000000LL
+
+static const char cast_chars[] = " bg xhijefcspmdznuvt";
+static const char *const cast_names[] = {
+    "", "boolean", "guid", "", "byte", "short", "int", "long", "real", "float", "char",
+    "symbol", "timestamp", "month", "date", "datetime", "timespan", "minute", "second", "time"
+};
+#define CAST_NTYPES ((int)(sizeof cast_names / sizeof cast_names[0]))
+
+/* Target type of a cast's left argument; *tok set for upper-case/negative (Tok). */
+static int cast_target(K x, int *tok)
+{
+    *tok = 0;
+    if (x->t == -KH || x->t == -KI || x->t == -KJ) {
+        J t = x->t == -KH ? x->h : x->t == -KI ? x->i : x->j;
+        if (t < 0) { *tok = 1; t = -t; }
+        return t < CAST_NTYPES ? (int)t : -1;
+    }
+    if (x->t == -KC) {
+        char c = (char)x->g;
+        if (c == '*') return 0;
+        if (isupper((unsigned char)c)) { *tok = 1; c = (char)tolower((unsigned char)c); }
+        const char *p = strchr(cast_chars, c);
+        return p && c != ' ' ? (int)(p - cast_chars) : -1;
+    }
+    if (x->t == -KS) {
+        if (!x->s[0]) return KS;
+        for (int t = 1; t < CAST_NTYPES; t++) if (!strcmp(cast_names[t], x->s)) return t;
+    }
+    return -1;
+}
+
+static J cast_unit_ns(int t)
+{
+    switch (t) {
+    case KP: case KN: return 1;
+    case KD: return K_NS_PER_DAY;
+    case KT: return CAST_NS_PER_MS;
+    case KV: return CAST_NS_PER_SEC;
+    case KU: return CAST_NS_PER_MIN;
+    default: return 0;
+    }
+}
+
+static J cast_floor_div(J a, J b) { J q = a / b; return (a % b && ((a < 0) != (b < 0))) ? q - 1 : q; }
+
+/* Temporal to temporal on one underlying value (nulls handled by the caller). */
+static J cast_temporal(J v, int from, int to)
+{
+    if (from == KM) {
+        J days = ymd((I)(CAST_EPOCH_YEAR + cast_floor_div(v, CAST_MONTHS)), (I)(v - cast_floor_div(v, CAST_MONTHS) * CAST_MONTHS + 1), 1);
+        return cast_temporal(days, KD, to);
+    }
+    if (to == KM) {
+        J days = from == KD ? v : cast_floor_div(v * cast_unit_ns(from), K_NS_PER_DAY);
+        J ymdv = dj((I)days);
+        J y = ymdv / CAST_YMD_YEAR, m = ymdv / CAST_YMD_MONTH % CAST_YMD_MONTH;
+        return (y - CAST_EPOCH_YEAR) * CAST_MONTHS + m - 1;
+    }
+    J ns = v * cast_unit_ns(from);
+    if (to == KD) return from == KD ? v : from == KP ? cast_floor_div(ns, K_NS_PER_DAY) : 0;
+    int point_from = from == KP || from == KD;
+    if (to == KP) return point_from ? ns : ns;
+    if (point_from) ns -= cast_floor_div(ns, K_NS_PER_DAY) * K_NS_PER_DAY;
+    return cast_floor_div(ns, cast_unit_ns(to));
+}
+
+static K cast_atom(int t, K a)
+{
+    int from = -a->t;
+    if (t == from) return r1(a);
+    if (t == KS && a->t == KC) {
+        J s = 0, e = a->n;
+        while (s < e && kC(a)[s] == ' ') s++;
+        while (e > s && kC(a)[e - 1] == ' ') e--;
+        return ks(sn((const char *)kC(a) + s, (I)(e - s)));
+    }
+    if (t == KS && a->t == -KC) return ks(sn((const char *)&a->g, 1));
+    if (a->t >= 0 || from == KS || t == KS || t == UU || from == UU) return krr("type");
+    int fnum = prim_is_numeric(from) || from == KC, tnum = prim_is_numeric(t) || t == KC;
+    int ftmp = prim_is_temporal(from), ttmp = prim_is_temporal(t);
+    if (!(fnum || ftmp) || !(tnum || ttmp)) return krr("type");
+    K v = ktn(from, 1);
+    memcpy(kG(v), &a->g, (size_t)k_item_size(from));
+    int is_null = prim_is_null_item(v, 0) && from != KC;
+    K r;
+    if (t == KF || t == KE) {
+        F f = prim_get_f(v, 0);
+        r = t == KF ? kf(f) : ke(f);
+    } else if (t == KB) {
+        r = kb(from == KF || from == KE ? prim_get_f(v, 0) != 0 : prim_get_j(v, 0) != 0);
+    } else if (is_null) {
+        r = prim_null_of(t);
+    } else {
+        J j = prim_get_j(v, 0);
+        if ((from == KF || from == KE) && isinf(prim_get_f(v, 0))) j = prim_get_f(v, 0) > 0 ? wj : -wj;
+        if (ftmp && ttmp) j = cast_temporal(j, from, t);
+        r = prim_atom_j(t, j);
+    }
+    r0(v);
+    return r;
+}
+
+/* Tok: parse text as type t. */
+static K cast_tok(int t, K s)
+{
+    if (s->t == 0) {
+        K r = ktn(0, s->n);
+        for (J i = 0; i < s->n; i++) kK(r)[i] = cast_tok(t, kK(s)[i]);
+        return prim_squeeze(r);
+    }
+    if (s->t != KC && s->t != -KC) return krr("type");
+    const char *text = s->t == KC ? (const char *)kC(s) : (const char *)&s->g;
+    J n = s->t == KC ? s->n : 1;
+    if (t == KS) return ks(sn(text, (I)n));
+    if (t == KC) return r1(s);
+    while (n && text[0] == ' ') { text++; n--; }
+    while (n && text[n - 1] == ' ') n--;
+    K v = n ? lex_number(text, n) : NULL;
+    if (!v || v->t >= 0) { r0(v); return prim_null_of(t); }
+    K r = cast_atom(t, v);
+    r0(v);
+    if (IS_ERR(r)) { r0(r); return prim_null_of(t); }
+    return r;
+}
+
+K prim_cast(K x, K y)
+{
+    int tok;
+    int t = cast_target(x, &tok);
+    if ((x->t == 0 || (x->t > 0 && x->t != KC)) && x->t < XT && y->t < 0) {
+        K r = ktn(0, list_count(x));
+        for (J i = 0; i < r->n; i++) {
+            K a = prim_item(x, i);
+            kK(r)[i] = prim_cast(a, y);
+            r0(a);
+            if (IS_ERR(kK(r)[i])) { K e = kK(r)[i]; kK(r)[i] = NULL; r0(r); return e; }
+        }
+        return prim_squeeze(r);
+    }
+    if (x->t > 0 && x->t < XT && y->t >= 0) {
+        if (list_count(x) != list_count(y)) return krr("length");
+        K r = ktn(0, y->n);
+        for (J i = 0; i < y->n; i++) {
+            K a = prim_item(x, i), b = prim_item(y, i);
+            kK(r)[i] = prim_cast(a, b);
+            r0(a); r0(b);
+        }
+        return prim_squeeze(r);
+    }
+    if (t < 0) return krr("type");
+    if (t == 0) return r1(y);
+    if (tok) return cast_tok(t, y);
+    if (t == KS && (y->t == KC || y->t == -KC)) return cast_atom(KS, y);
+    if (y->t == XD) {
+        K v = prim_cast(x, kK(y)[1]);
+        return IS_ERR(v) ? v : xD(r1(kK(y)[0]), v);
+    }
+    if (y->t < 0) return cast_atom(t, y);
+    if (y->t == t) return r1(y);
+    if (y->t == 0 && y->n == 0) return ktn(t, 0);
+    if (y->t >= XT) return krr("type");
+    K r = ktn(0, y->n);
+    for (J i = 0; i < y->n; i++) {
+        K a = prim_item(y, i);
+        K c = y->t == 0 ? prim_cast(x, a) : cast_atom(t, a);
+        r0(a);
+        if (IS_ERR(c)) { r->n = i; r0(r); return c; }
+        kK(r)[i] = c;
+    }
+    if (r->n == 0) { r0(r); return ktn(t, 0); }
+    return prim_squeeze(r);
+}
+
+/* The bare text of an atom (no type suffix) into buf. */
+static int cast_text(K a, char *buf, size_t cap)
+{
+    int t = -a->t;
+    K v = ktn(t, 1);
+    memcpy(kG(v), &a->g, (size_t)k_item_size(t));
+    int null = prim_is_null_item(v, 0) && t != KC;
+    J j = prim_get_j(v, 0);
+    r0(v);
+    if (null) return snprintf(buf, cap, "%s", "");
+    J ns, days, ymdv;
+    switch (t) {
+    case KB: return snprintf(buf, cap, "%d", a->g != 0);
+    case KG: return snprintf(buf, cap, "%02x", a->g);
+    case KC: return snprintf(buf, cap, "%c", (char)a->g);
+    case KE: case KF: {
+        F f = t == KE ? a->e : a->f;
+        if (isinf(f)) return snprintf(buf, cap, "%s", f > 0 ? "0w" : "-0w");
+        int n = snprintf(buf, cap, "%.*g", CAST_FLOAT_DIGITS, f);
+        return n;
+    }
+    case KD:
+        ymdv = dj((I)j);
+        return snprintf(buf, cap, "%04lld.%02lld.%02lld", (long long)(ymdv / CAST_YMD_YEAR),
+                        (long long)(ymdv / CAST_YMD_MONTH % CAST_YMD_MONTH), (long long)(ymdv % CAST_YMD_MONTH));
+    case KM:
+        return snprintf(buf, cap, "%04lld.%02lld", (long long)(CAST_EPOCH_YEAR + cast_floor_div(j, CAST_MONTHS)),
+                        (long long)(j - cast_floor_div(j, CAST_MONTHS) * CAST_MONTHS + 1));
+    case KU: return snprintf(buf, cap, "%02lld:%02lld", (long long)(j / 60), (long long)(j % 60));
+    case KV: return snprintf(buf, cap, "%02lld:%02lld:%02lld", (long long)(j / 3600), (long long)(j / 60 % 60), (long long)(j % 60));
+    case KT: return snprintf(buf, cap, "%02lld:%02lld:%02lld.%03lld", (long long)(j / 3600000),
+                             (long long)(j / 60000 % 60), (long long)(j / 1000 % 60), (long long)(j % 1000));
+    case KN: case KP: {
+        days = cast_floor_div(j, K_NS_PER_DAY);
+        ns = j - days * K_NS_PER_DAY;
+        int n = 0;
+        if (t == KP) {
+            ymdv = dj((I)days);
+            n = snprintf(buf, cap, "%04lld.%02lld.%02lldD", (long long)(ymdv / CAST_YMD_YEAR),
+                         (long long)(ymdv / CAST_YMD_MONTH % CAST_YMD_MONTH), (long long)(ymdv % CAST_YMD_MONTH));
+        } else {
+            n = snprintf(buf, cap, "%lldD", (long long)days);
+        }
+        J sec = ns / CAST_NS_PER_SEC;
+        return n + snprintf(buf + n, cap - (size_t)n, "%02lld:%02lld:%02lld.%09lld", (long long)(sec / 3600),
+                            (long long)(sec / 60 % 60), (long long)(sec % 60), (long long)(ns % CAST_NS_PER_SEC));
+    }
+    default: return snprintf(buf, cap, "%lld", (long long)j);
+    }
+}
+
+K prim_string(K x)
+{
+    if (x->t == -KS) return kp(x->s);
+    if (x->t == K_LAMBDA) return r1(kK(x)[0]);
+    if (x->t == XD) {
+        K v = prim_string(kK(x)[1]);
+        return IS_ERR(v) ? v : xD(r1(kK(x)[0]), v);
+    }
+    if (x->t < 0 && x->t != KERR) {
+        char buf[CAST_TEXT_BYTES];
+        int n = cast_text(x, buf, sizeof buf);
+        return kpn(buf, n);
+    }
+    if (x->t >= 0 && x->t < XT) {
+        K r = ktn(0, list_count(x));
+        for (J i = 0; i < r->n; i++) {
+            K a = prim_item(x, i);
+            kK(r)[i] = prim_string(a);
+            r0(a);
+        }
+        return r;
+    }
+    if (x->t >= K_UNARY && x->t <= K_BINARY) {
+        const char *name = prim_name(x);
+        return kp((S)(name ? name : ""));
+    }
+    return krr("type");
+}
+
+K prim_type(K x) { return kh(x->t); }
+
+K prim_attr(K x)
+{
+    static const char *const names[] = { "", "s", "u", "p", "g" };
+    int a = x->t >= 0 && x->t <= XT ? x->a : 0;
+    return ks((S)names[a >= 0 && a <= K_ATTR_GROUPED ? a : 0]);
+}
+
+static K cast_case(K x, int up)
+{
+    if (x->t == -KC) return kc(up ? toupper(x->g) : tolower(x->g));
+    if (x->t == KC) {
+        K r = k_copy(x);
+        for (J i = 0; i < r->n; i++) kC(r)[i] = (G)(up ? toupper(kC(r)[i]) : tolower(kC(r)[i]));
+        return r;
+    }
+    if (x->t == -KS) {
+        K s = kp(x->s);
+        K u = cast_case(s, up);
+        K r = ks(sn((const char *)kC(u), (I)u->n));
+        r0(s); r0(u);
+        return r;
+    }
+    if (x->t == KS || x->t == 0) {
+        K r = ktn(0, x->n);
+        for (J i = 0; i < x->n; i++) { K a = prim_item(x, i); kK(r)[i] = cast_case(a, up); r0(a); }
+        return prim_squeeze(r);
+    }
+    return krr("type");
+}
+
+K prim_lower(K x) { return cast_case(x, 0); }
+K prim_upper(K x) { return cast_case(x, 1); }
+
+/* Glob match of text[0..n) against pattern p[0..m). */
+static int cast_like(const char *s, J n, const char *p, J m)
+{
+    if (m == 0) return n == 0;
+    if (p[0] == '*') {
+        for (J k = 0; k <= n; k++) if (cast_like(s + k, n - k, p + 1, m - 1)) return 1;
+        return 0;
+    }
+    if (n == 0) return 0;
+    if (p[0] == '?') return cast_like(s + 1, n - 1, p + 1, m - 1);
+    if (p[0] == '[') {
+        J e = 1;
+        int neg = e < m && p[e] == '^';
+        if (neg) e++;
+        int hit = 0;
+        J start = e;
+        for (; e < m && (p[e] != ']' || e == start); e++) {
+            if (e + 2 < m && p[e + 1] == '-' && p[e + 2] != ']') {
+                if (s[0] >= p[e] && s[0] <= p[e + 2]) hit = 1;
+                e += 2;
+            } else if (p[e] == s[0]) hit = 1;
+        }
+        if (e >= m) return 0;
+        return hit != neg && cast_like(s + 1, n - 1, p + e + 1, m - e - 1);
+    }
+    return p[0] == s[0] && cast_like(s + 1, n - 1, p + 1, m - 1);
+}
+
+K prim_like(K x, K y)
+{
+    if (y->t != KC && y->t != -KC) return krr("type");
+    const char *p = y->t == KC ? (const char *)kC(y) : (const char *)&y->g;
+    J m = y->t == KC ? y->n : 1;
+    if (x->t == -KS) return kb(cast_like(x->s, (J)strlen(x->s), p, m));
+    if (x->t == KC) return kb(cast_like((const char *)kC(x), x->n, p, m));
+    if (x->t == KS || x->t == 0) {
+        K r = ktn(KB, x->n);
+        for (J i = 0; i < x->n; i++) {
+            K a = prim_item(x, i);
+            K b = prim_like(a, y);
+            r0(a);
+            if (IS_ERR(b)) { r0(r); return b; }
+            kG(r)[i] = b->g;
+            r0(b);
+        }
+        return r;
+    }
+    return krr("type");
+}
+
+K prim_hsym(K x)
+{
+    if (x->t == -KS) {
+        if (x->s[0] == ':') return r1(x);
+        char buf[CAST_TEXT_BYTES * 4];
+        snprintf(buf, sizeof buf, ":%s", x->s);
+        return ks(buf);
+    }
+    if (x->t == KS) {
+        K r = ktn(0, x->n);
+        for (J i = 0; i < x->n; i++) { K a = ks(kS(x)[i]); kK(r)[i] = prim_hsym(a); r0(a); }
+        return prim_squeeze(r);
+    }
+    return krr("type");
+}
+
+K prim_sv(K x, K y)
+{
+    if (x->t == KC || x->t == -KC) {
+        if (y->t != 0 && y->t != KC) return krr("type");
+        K r = ktn(KC, 0);
+        for (J i = 0; i < y->n; i++) {
+            if (i) { if (x->t == KC) jv(&r, x); else ja(&r, &x->g); }
+            K item = prim_item(y, i);
+            if (item->t == KC) jv(&r, item);
+            else if (item->t == -KC) ja(&r, &item->g);
+            r0(item);
+        }
+        return r;
+    }
+    if (x->t == -KS && y->t == KS) {
+        K r = ktn(KC, 0);
+        for (J i = 0; i < y->n; i++) {
+            if (i) { G dot = '.'; ja(&r, &dot); }
+            K s = kp(kS(y)[i]);
+            jv(&r, s);
+            r0(s);
+        }
+        K sym = ks(sn((const char *)kC(r), (I)r->n));
+        r0(r);
+        return sym;
+    }
+    if ((x->t == -KJ || x->t == -KI) && y->t > 0 && prim_is_integral(y->t)) {
+        J base = x->t == -KJ ? x->j : x->i, acc = 0;
+        for (J i = 0; i < y->n; i++) acc = acc * base + prim_get_j(y, i);
+        return kj(acc);
+    }
+    return krr("type");
+}
+
+K prim_vs(K x, K y)
+{
+    if ((x->t == KC || x->t == -KC) && y->t == KC) {
+        const char *sep = x->t == KC ? (const char *)kC(x) : (const char *)&x->g;
+        J m = x->t == KC ? x->n : 1;
+        K r = ktn(0, 0);
+        J start = 0;
+        for (J i = 0; m && i + m <= y->n; ) {
+            if (!memcmp(kC(y) + i, sep, (size_t)m)) { jk(&r, kpn((S)kC(y) + start, i - start)); i += m; start = i; }
+            else i++;
+        }
+        jk(&r, kpn((S)kC(y) + start, y->n - start));
+        return r;
+    }
+    if (x->t == -KS && y->t == -KS) {
+        K r = ktn(KS, 0);
+        const char *s = y->s, *dot;
+        while ((dot = strchr(s, '.'))) { js(&r, sn(s, (I)(dot - s))); s = dot + 1; }
+        js(&r, ss(s));
+        return r;
+    }
+    if ((x->t == -KJ || x->t == -KI) && (y->t == -KJ || y->t == -KI)) {
+        J base = x->t == -KJ ? x->j : x->i, v = y->t == -KJ ? y->j : y->i;
+        if (base < 2) return krr("domain");
+        K r = ktn(KJ, 0);
+        do { J d = v % base; ja(&r, &d); v /= base; } while (v > 0);
+        K rev = prim_reverse(r);
+        r0(r);
+        return rev;
+    }
+    return krr("type");
+}
+
+K prim_ss(K x, K y)
+{
+    if (x->t != KC || (y->t != KC && y->t != -KC)) return krr("type");
+    const char *p = y->t == KC ? (const char *)kC(y) : (const char *)&y->g;
+    J m = y->t == KC ? y->n : 1;
+    K r = ktn(KJ, 0);
+    for (J i = 0; m && i + m <= x->n; i++) if (!memcmp(kC(x) + i, p, (size_t)m)) ja(&r, &i);
+    return r;
+}

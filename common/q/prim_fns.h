@@ -1,0 +1,55 @@
+/* prim_fns.h: entry points of the individual primitives, referenced by prim_kw.c's table.
+ * Each: Ownership: arguments borrowed; returns new (an error value on failure).
+ * SPDX-License-Identifier: MIT */
+#ifndef TICK_PRIM_FNS_H
+#define TICK_PRIM_FNS_H
+
+#include "k.h"
+
+typedef K (*prim_fn1)(K x);
+typedef K (*prim_fn2)(K x, K y);
+
+#define PRIM_ENLIST_CODE 12
+
+/* prim_list.c */
+K prim_fill(K x, K y);    K prim_join(K x, K y);    K prim_take(K x, K y);
+K prim_drop(K x, K y);    K prim_bang(K x, K y);    K prim_find(K x, K y);
+K prim_flip(K x);         K prim_first(K x);        K prim_where(K x);
+K prim_reverse(K x);      K prim_group(K x);        K prim_enlist(K x);
+K prim_count(K x);        K prim_key(K x);          K prim_distinct(K x);
+K prim_value(K x);        K prim_til(K x);          K prim_last(K x);
+K prim_raze(K x);         K prim_cols(K x);         K prim_fills(K x);
+K prim_prev(K x);         K prim_next(K x);         K prim_in(K x, K y);
+K prim_within(K x, K y);  K prim_except(K x, K y);  K prim_inter(K x, K y);
+K prim_union(K x, K y);   K prim_cut(K x, K y);     K prim_sublist(K x, K y);
+K prim_bin(K x, K y);     K prim_tables(K x);
+/* prim_sort.c */
+K prim_iasc(K x);         K prim_idesc(K x);        K prim_asc(K x);
+K prim_desc(K x);
+/* prim_agg.c */
+K prim_neg(K x);          K prim_reciprocal(K x);   K prim_null(K x);
+K prim_floor(K x);        K prim_not(K x);          K prim_sum(K x);
+K prim_prd(K x);          K prim_max(K x);          K prim_min(K x);
+K prim_avg(K x);          K prim_sums(K x);         K prim_prds(K x);
+K prim_maxs(K x);         K prim_mins(K x);         K prim_deltas(K x);
+K prim_abs(K x);          K prim_sqrt(K x);         K prim_exp(K x);
+K prim_log(K x);          K prim_ceiling(K x);      K prim_med(K x);
+K prim_var(K x);          K prim_dev(K x);          K prim_ratios(K x);
+K prim_differ(K x);       K prim_all(K x);          K prim_any(K x);
+K prim_signum(K x);       K prim_avgs(K x);         K prim_cos(K x);
+K prim_acos(K x);         K prim_sin(K x);          K prim_div(K x, K y);
+K prim_mod(K x, K y);     K prim_xbar(K x, K y);    K prim_mavg(K x, K y);
+K prim_msum(K x, K y);    K prim_wsum(K x, K y);    K prim_wavg(K x, K y);
+K prim_mmax(K x, K y);    K prim_mmin(K x, K y);    K prim_xexp(K x, K y);
+/* prim_cast.c */
+K prim_cast(K x, K y);    K prim_string(K x);       K prim_type(K x);
+K prim_lower(K x);        K prim_upper(K x);        K prim_attr(K x);
+K prim_like(K x, K y);    K prim_sv(K x, K y);      K prim_vs(K x, K y);
+K prim_ss(K x, K y);      K prim_hsym(K x);
+/* prim_env.c */
+K prim_system(K x);       K prim_rand(K x);         K prim_eval(K x);
+K prim_parse(K x);        K prim_show(K x);         K prim_each(K x, K y);
+K prim_over(K x, K y);    K prim_scan(K x, K y);    K prim_prior(K x, K y);
+K prim_set(K x, K y);
+
+#endif

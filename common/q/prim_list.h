@@ -1,0 +1,13 @@
+/* prim_list.h: list helpers shared by prim_list.c, prim_set.c and prim_sort.c.
+ * SPDX-License-Identifier: MIT */
+#ifndef TICK_PRIM_LIST_H
+#define TICK_PRIM_LIST_H
+
+#include "k.h"
+
+J list_count(K x);                        /* q's count */
+K list_select(K x, const J *idx, J n);    /* items at idx (in range); new */
+K list_range(K x, J from, J n);           /* items [from, from+n); new */
+J list_find(K x, K item);                 /* first index, or count when absent */
+
+#endif

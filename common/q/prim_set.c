@@ -1,0 +1,491 @@
+/* prim_set.c: the list-building and searching operators , # _ ! ? ^ and the keywords
+ * in within except inter union cut sublist bin tables and ?[c;a;b] (q-subset.md §3.11,
+ * 3.12, 3.14, 3.19). Unary list keywords are prim_list.c's.
+ * SPDX-License-Identifier: MIT */
+#include "q_int.h"
+#include "prim_int.h"
+#include "prim_fns.h"
+#include "prim_list.h"
+#include "eval_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include "q.h"
+#include <string.h>
+
+#define SET_RAND_MULT 6364136223846793005ULL
+#define SET_RAND_INC 1442695040888963407ULL
+#define SET_RAND_SHIFT 11
+#define SET_RAND_SCALE (1.0 / 9007199254740992.0)
+#define SET_ALPHABET 26
+
+static uint64_t set_seed = 42;
+
+uint64_t prim_rand_next(void)
+{
+    set_seed = set_seed * SET_RAND_MULT + SET_RAND_INC;
+    return set_seed >> SET_RAND_SHIFT;
+}
+
+void prim_rand_seed(J seed) { set_seed = (uint64_t)seed; }
+
+static K set_as_list(K x) { return x->t < 0 ? prim_enlist(x) : r1(x); }
+
+K prim_join(K x, K y)
+{
+    if (x->t == XD && y->t == XD) {
+        K r = r1(x);
+        K keys = kK(y)[0];
+        for (J i = 0; i < keys->n && !IS_ERR(r); i++) {
+            K k = prim_item(keys, i), v = prim_item(kK(y)[1], i);
+            r = eval_amend(r, &k, 1, NULL, v);
+            r0(k); r0(v);
+        }
+        return r;
+    }
+    if (x->t == XT && y->t == XT) {
+        K kx = kK(x->k)[0], ky = kK(y->k)[0];
+        if (!k_match(kx, ky)) return krr("mismatch");
+        K cols = ktn(0, kx->n);
+        for (J c = 0; c < kx->n; c++) kK(cols)[c] = prim_join(kK(kK(x->k)[1])[c], kK(kK(y->k)[1])[c]);
+        K t = xT(xD(r1(kx), cols));
+        return t ? t : krr("length");
+    }
+    if (x->t == XT || y->t == XT || x->t == XD || y->t == XD) return krr("type");
+    if (x->t > XD) { K l = knk(1, r1(x)); K r = prim_join(l, y); r0(l); return r; }
+    if (y->t > XD) { K l = knk(1, r1(y)); K r = prim_join(x, l); r0(l); return r; }
+    int tx = x->t < 0 ? -x->t : x->t, ty = y->t < 0 ? -y->t : y->t;
+    J nx = x->t < 0 ? 1 : x->n, ny = y->t < 0 ? 1 : y->n;
+    if (tx == ty && tx != 0) {
+        K r = ktn(tx, nx + ny);
+        if (!r) return krr("wsfull");
+        int w = k_item_size(tx);
+        memcpy(kG(r), x->t < 0 ? &x->g : kG(x), (size_t)(nx * w));
+        memcpy(kG(r) + nx * w, y->t < 0 ? &y->g : kG(y), (size_t)(ny * w));
+        return r;
+    }
+    if (x->t == 0 && nx == 0 && y->t != 0) return y->t > 0 ? r1(y) : prim_enlist(y);
+    if (y->t == 0 && ny == 0 && x->t != 0) return x->t > 0 ? r1(x) : prim_enlist(x);
+    K r = ktn(0, nx + ny);
+    for (J i = 0; i < nx; i++) kK(r)[i] = x->t < 0 ? r1(x) : prim_item(x, i);
+    for (J i = 0; i < ny; i++) kK(r)[nx + i] = y->t < 0 ? r1(y) : prim_item(y, i);
+    return r;
+}
+
+static J set_int(K x, int *ok)
+{
+    *ok = 1;
+    switch (x->t) {
+    case -KJ: return x->j;
+    case -KI: return x->i;
+    case -KH: return x->h;
+    case -KB: case -KG: return x->g;
+    default: *ok = 0; return 0;
+    }
+}
+
+static K set_attr(K x, K y)
+{
+    static const char *const names[] = { "", "s", "u", "p", "g" };
+    for (int a = 0; a <= K_ATTR_GROUPED; a++) {
+        if (strcmp(x->s, names[a])) continue;
+        if (y->t <= 0 || y->t >= XT) return y->t == XT || y->t == XD ? r1(y) : krr("type");
+        if (a == K_ATTR_SORTED) {
+            for (J i = 1; i < y->n; i++) {
+                K p = prim_item(y, i - 1), c = prim_item(y, i);
+                K lt = prim_arith(PRIM_OP_LT, c, p);
+                int bad = !IS_ERR(lt) && lt->g;
+                r0(p); r0(c); r0(lt);
+                if (bad) return krr("s-fail");
+            }
+        }
+        if (a == K_ATTR_UNIQUE) {
+            K d = prim_distinct(y);
+            int bad = IS_ERR(d) || d->n != y->n;
+            r0(d);
+            if (bad) return krr("u-fail");
+        }
+        K r = k_unshare(r1(y));
+        r->a = (signed char)a;
+        return r;
+    }
+    return krr("domain");
+}
+
+K prim_take(K x, K y)
+{
+    if (x->t == -KS && y->t != XD && y->t != XT) return set_attr(x, y);
+    if ((x->t == KS || x->t == -KS) && (y->t == XD || y->t == XT)) {
+        if (y->t == XT) {
+            K names = set_as_list(x);
+            K cols = ktn(0, names->n);
+            for (J i = 0; i < names->n; i++) {
+                K s = ks(kS(names)[i]);
+                kK(cols)[i] = eval_index(y, s);
+                r0(s);
+                if (IS_ERR(kK(cols)[i])) { K e = r1(kK(cols)[i]); r0(cols); r0(names); return e; }
+            }
+            K t = xT(xD(names, cols));
+            return t ? t : krr("length");
+        }
+        K keys = set_as_list(x);
+        K vals = eval_index(y, keys);
+        return IS_ERR(vals) ? (r0(keys), vals) : xD(keys, vals);
+    }
+    int ok;
+    J n = set_int(x, &ok);
+    if (!ok) return krr("type");
+    if (n == nj) return krr("nyi");
+    J an = n < 0 ? -n : n;
+    if (an > PRIM_MAX_ITEMS) return krr("limit");
+    if (y->t < 0 || y->t >= K_LAMBDA) {
+        if (y->t >= K_LAMBDA) return krr("type");
+        K r = ktn(-y->t, an);
+        int w = k_item_size(-y->t);
+        for (J i = 0; i < an; i++) memcpy(kG(r) + i * w, &y->g, (size_t)w);
+        return r;
+    }
+    J cnt = list_count(y);
+    J *idx = malloc((size_t)(an ? an : 1) * sizeof(J));
+    if (!idx) return krr("wsfull");
+    if (cnt == 0 && an > 0) {
+        free(idx);
+        if (y->t == 0) { K r = ktn(0, an); for (J i = 0; i < an; i++) kK(r)[i] = ktn(0, 0); return r; }
+        K r = ktn(y->t, an);
+        K nul = prim_null_of(y->t);
+        int w = k_item_size(y->t);
+        for (J i = 0; i < an; i++) memcpy(kG(r) + i * w, &nul->g, (size_t)w);
+        r0(nul);
+        return r;
+    }
+    for (J i = 0; i < an; i++)
+        idx[i] = n >= 0 ? i % cnt : ((cnt - an % cnt) % cnt + i) % cnt;
+    K r = list_select(y, idx, an);
+    free(idx);
+    return r;
+}
+
+K prim_drop(K x, K y)
+{
+    int ok;
+    if (x->t == XD && y->t != XD) {
+        K ks_ = set_as_list(y);
+        K keys = kK(x)[0];
+        J *idx = malloc((size_t)(keys->n ? keys->n : 1) * sizeof(J));
+        J k = 0;
+        for (J i = 0; i < keys->n; i++) {
+            K item = prim_item(keys, i);
+            if (list_find(ks_, item) == ks_->n) idx[k++] = i;
+            r0(item);
+        }
+        K r = list_select(x, idx, k);
+        free(idx);
+        r0(ks_);
+        return r;
+    }
+    if ((x->t == -KS || x->t == KS) && (y->t == XD || y->t == XT)) {
+        if (y->t == XT) {
+            K d = prim_drop(y->k, x);
+            if (IS_ERR(d)) return d;
+            K t = xT(d);
+            return t ? t : krr("length");
+        }
+        return prim_drop(y, x);
+    }
+    J n = set_int(x, &ok);
+    if (ok && y->t >= 0 && y->t != XD + 1) {
+        J cnt = list_count(y);
+        J an = n < 0 ? -n : n;
+        if (an > cnt) an = cnt;
+        return list_range(y, n >= 0 ? an : 0, cnt - an);
+    }
+    if (x->t > 0 && x->t < XT) {
+        J i = set_int(y, &ok);
+        if (ok) {
+            if (i < 0 || i >= x->n) return r1(x);
+            K a = list_range(x, 0, i), b = list_range(x, i + 1, x->n - i - 1);
+            K r = prim_join(a, b);
+            r0(a); r0(b);
+            return r;
+        }
+        if (x->t == KJ || x->t == KI) return prim_cut(x, y);
+    }
+    return krr("type");
+}
+
+K prim_cut(K x, K y)
+{
+    int ok;
+    J n = set_int(x, &ok);
+    J cnt = list_count(y);
+    K r = ktn(0, 0);
+    if (ok) {
+        if (n <= 0) { r0(r); return krr("domain"); }
+        for (J i = 0; i < cnt; i += n) jk(&r, list_range(y, i, i + n > cnt ? cnt - i : n));
+        return r;
+    }
+    if (x->t != KJ && x->t != KI) { r0(r); return krr("type"); }
+    for (J k = 0; k < x->n; k++) {
+        J from = prim_get_j(x, k), to = k + 1 < x->n ? prim_get_j(x, k + 1) : cnt;
+        if (from < 0 || to < from || to > cnt) { r0(r); return krr("domain"); }
+        jk(&r, list_range(y, from, to - from));
+    }
+    return r;
+}
+
+K prim_bang(K x, K y)
+{
+    int ok;
+    J n = set_int(x, &ok);
+    if (x->t == -KJ && x->j == nj) {
+        /* 0N!y prints y and returns it (q-subset.md §3.18) */
+        K s = fmt_display(y);
+        if (s && s->t == KC) { fwrite(kC(s), 1, (size_t)s->n, stdout); fputc('\n', stdout); fflush(stdout); }
+        r0(s);
+        return r1(y);
+    }
+    if (ok && y->t == XT) return n == 0 ? r1(y) : (n > 0 ? knt(n, r1(y)) : krr("domain"));
+    if (ok && y->t == XD && n == 0) {
+        K t = ktd(r1(y));
+        return t ? t : krr("type");
+    }
+    K kx = set_as_list(x), vy = set_as_list(y);
+    if (list_count(kx) != list_count(vy)) { r0(kx); r0(vy); return krr("length"); }
+    return xD(kx, vy);
+}
+
+/* Roll and deal (§3.19). */
+static K set_roll(J n, K y)
+{
+    int deal = n < 0;
+    J an = deal ? -n : n;
+    if (an > PRIM_MAX_ITEMS) return krr("limit");
+    int ok;
+    J range = set_int(y, &ok);
+    if (y->t == -KF) {
+        K r = ktn(KF, an);
+        for (J i = 0; i < an; i++) kF(r)[i] = (F)prim_rand_next() * SET_RAND_SCALE * y->f;
+        return r;
+    }
+    if (y->t == -KC) {
+        K r = ktn(KC, an);
+        for (J i = 0; i < an; i++) kC(r)[i] = (G)('a' + prim_rand_next() % SET_ALPHABET);
+        return r;
+    }
+    K src = NULL;
+    if (!ok) {
+        if (y->t < 0 || y->t >= XT) return krr("type");
+        src = y;
+        range = y->n;
+    }
+    if (range <= 0 && an) return krr("domain");
+    if (deal && an > range) return krr("length");
+    K idx = ktn(KJ, an);
+    if (deal) {
+        J *perm = malloc((size_t)(range ? range : 1) * sizeof(J));
+        if (!perm) { r0(idx); return krr("wsfull"); }
+        for (J i = 0; i < range; i++) perm[i] = i;
+        for (J i = 0; i < an; i++) {
+            J j = i + (J)(prim_rand_next() % (uint64_t)(range - i));
+            J t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+            kJ(idx)[i] = perm[i];
+        }
+        free(perm);
+    } else {
+        for (J i = 0; i < an; i++) kJ(idx)[i] = (J)(prim_rand_next() % (uint64_t)range);
+    }
+    if (!src) {
+        if (y->t == -KJ) return idx;
+        K r = prim_conv_result(idx, -y->t);
+        return r;
+    }
+    K r = eval_index(src, idx);
+    r0(idx);
+    return r;
+}
+
+K prim_find(K x, K y)
+{
+    int ok;
+    J n = set_int(x, &ok);
+    if (ok && x->t != -KB) return set_roll(n, y);
+    if (x->t == XD) {
+        J i = list_find(kK(x)[1], y);
+        K keys = kK(x)[0];
+        return i < keys->n ? prim_item(keys, i) : prim_null_of(keys->t > 0 ? keys->t : KS);
+    }
+    if (x->t < 0 || x->t >= XT) return krr("type");
+    if (y->t >= 0 && y->t < XT && (x->t != 0 || y->t == 0) && !(x->t == 0 && y->t == 0 && 0)) {
+        if (x->t != 0 || y->t == 0) {
+            K r = ktn(KJ, y->n);
+            for (J i = 0; i < y->n; i++) {
+                K item = prim_item(y, i);
+                kJ(r)[i] = list_find(x, item);
+                r0(item);
+            }
+            return r;
+        }
+    }
+    return kj(list_find(x, y));
+}
+
+K prim_fill(K x, K y)
+{
+    if (y->t == 0 || y->t == XD) {
+        K r = ktn(0, y->t == XD ? 0 : y->n);
+        if (y->t == XD) {
+            K v = prim_fill(x, kK(y)[1]);
+            r0(r);
+            return IS_ERR(v) ? v : xD(r1(kK(y)[0]), v);
+        }
+        for (J i = 0; i < y->n; i++) kK(r)[i] = prim_fill(x, kK(y)[i]);
+        return prim_squeeze(r);
+    }
+    if (y->t >= XT) return krr("type");
+    int ty = y->t < 0 ? -y->t : y->t;
+    K fill = x;
+    K conv = NULL;
+    int tx = x->t < 0 ? -x->t : x->t;
+    if (tx != ty) {
+        if ((prim_is_numeric(tx) || prim_is_temporal(tx)) && (prim_is_numeric(ty) || prim_is_temporal(ty))) {
+            conv = prim_conv_compute(x, tx, prim_is_floaty(ty) ? KF : KJ, KJ);
+            conv = prim_conv_result(conv, ty);
+            fill = conv;
+        } else return krr("type");
+    }
+    if (fill->t > 0 && y->t > 0 && fill->n != y->n) { r0(conv); return krr("length"); }
+    K r = y->t < 0 ? prim_enlist(y) : k_copy(y);
+    int w = k_item_size(ty);
+    for (J i = 0; i < r->n; i++)
+        if (prim_is_null_item(r, i))
+            memcpy(kG(r) + i * w, fill->t < 0 ? &fill->g : kG(fill) + i * w, (size_t)w);
+    r0(conv);
+    if (y->t < 0) { K a = prim_item(r, 0); r0(r); return a; }
+    return r;
+}
+
+K prim_in(K x, K y)
+{
+    if (y->t < 0) { K l = prim_enlist(y); K r = prim_in(x, l); r0(l); return r; }
+    if (x->t < 0 || (y->t == 0 && x->t >= 0)) return kb(list_find(y, x) < list_count(y));
+    if (x->t == 0) {
+        K r = ktn(0, x->n);
+        for (J i = 0; i < x->n; i++) kK(r)[i] = prim_in(kK(x)[i], y);
+        return prim_squeeze(r);
+    }
+    K r = ktn(KB, x->n);
+    for (J i = 0; i < x->n; i++) {
+        K item = prim_item(x, i);
+        kG(r)[i] = (G)(list_find(y, item) < y->n);
+        r0(item);
+    }
+    return r;
+}
+
+K prim_within(K x, K y)
+{
+    if (list_count(y) != 2 || y->t < 0) return krr("length");
+    K lo = prim_item(y, 0), hi = prim_item(y, 1);
+    K a = prim_arith(PRIM_OP_GE, x, lo);
+    K b = IS_ERR(a) ? NULL : prim_arith(PRIM_OP_LE, x, hi);
+    r0(lo); r0(hi);
+    if (IS_ERR(a)) return a;
+    if (IS_ERR(b)) { r0(a); return b; }
+    K r = prim_arith(PRIM_OP_AND, a, b);
+    r0(a); r0(b);
+    return r;
+}
+
+static K set_filter(K x, K y, int keep_in)
+{
+    K lx = set_as_list(x), ly = set_as_list(y);
+    J n = list_count(lx), k = 0;
+    J *idx = malloc((size_t)(n ? n : 1) * sizeof(J));
+    for (J i = 0; i < n; i++) {
+        K item = prim_item(lx, i);
+        int in = list_find(ly, item) < list_count(ly);
+        r0(item);
+        if (in == keep_in) idx[k++] = i;
+    }
+    K r = list_select(lx, idx, k);
+    free(idx);
+    r0(lx); r0(ly);
+    return r;
+}
+
+K prim_except(K x, K y) { return set_filter(x, y, 0); }
+K prim_inter(K x, K y) { return set_filter(x, y, 1); }
+
+K prim_union(K x, K y)
+{
+    K j = prim_join(x, y);
+    if (IS_ERR(j)) return j;
+    K r = prim_distinct(j);
+    r0(j);
+    return r;
+}
+
+K prim_sublist(K x, K y)
+{
+    int ok;
+    J n = set_int(x, &ok), cnt = list_count(y);
+    if (ok) {
+        J an = n < 0 ? -n : n;
+        if (an > cnt) an = cnt;
+        return list_range(y, n >= 0 ? 0 : cnt - an, an);
+    }
+    if (x->t > 0 && x->n == 2 && prim_is_integral(x->t)) {
+        J from = prim_get_j(x, 0), len = prim_get_j(x, 1);
+        if (from > cnt) from = cnt;
+        if (from + len > cnt) len = cnt - from;
+        return list_range(y, from, len < 0 ? 0 : len);
+    }
+    return krr("type");
+}
+
+K prim_bin(K x, K y)
+{
+    if (x->t <= 0 || x->t >= XT) return krr("type");
+    K yl = set_as_list(y);
+    K r = ktn(KJ, yl->n);
+    for (J i = 0; i < yl->n; i++) {
+        K v = prim_item(yl, i);
+        J lo = 0, hi = x->n;
+        while (lo < hi) {
+            J mid = lo + (hi - lo) / 2;
+            K m = prim_item(x, mid);
+            K le = prim_arith(PRIM_OP_LE, m, v);
+            int ok = !IS_ERR(le) && le->g;
+            r0(m); r0(le);
+            if (ok) lo = mid + 1; else hi = mid;
+        }
+        kJ(r)[i] = lo - 1;
+        r0(v);
+    }
+    r0(yl);
+    if (y->t < 0) { K a = kj(kJ(r)[0]); r0(r); return a; }
+    return r;
+}
+
+K prim_vector_cond(K c, K a, K b)
+{
+    if (c->t != KB) return krr("type");
+    K r = ktn(0, c->n);
+    for (J i = 0; i < c->n; i++) {
+        K src = kG(c)[i] ? a : b;
+        if (src->t >= 0 && list_count(src) != c->n) { r->n = i; r0(r); return krr("length"); }
+        kK(r)[i] = src->t < 0 ? r1(src) : prim_item(src, i);
+    }
+    return prim_squeeze(r);
+}
+
+K prim_tables(K x)
+{
+    (void)x;
+    K d = eval_namespace_dict(eval_namespace()[0] ? eval_namespace() : ss(""));
+    K r = ktn(KS, 0);
+    if (!d) return r;
+    for (J i = 0; i < kK(d)[0]->n; i++) if (kK(kK(d)[1])[i]->t == XT) js(&r, kS(kK(d)[0])[i]);
+    r0(d);
+    return r;
+}

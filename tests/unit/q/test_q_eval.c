@@ -1,0 +1,194 @@
+/* test_q_eval.c: the evaluator: right-to-left evaluation, assignment forms, lambdas
+ * (locals, globals, return, projections), control words, iterators, namespaces, errors
+ * ('stack, names, 'rank), and q_value on IPC-style messages.
+ * SPDX-License-Identifier: MIT */
+#include "../check_run.h"
+#include "q_check.h"
+#include "qnative.h"
+
+START_TEST(right_to_left)
+{
+    q_expect("2*3+4", kj(14));
+    q_expect("2 3*4 5-6 7", q_longs(2, -4LL, -6LL));
+    q_expect("10-2-3", kj(11));
+    q_expect("count first (2 3 4;5 6)", kj(3));
+    q_expect("x:10; (x+5;x:20;x-5)", q_longs(3, 25LL, 20LL, 5LL));
+    q_expect("3+a:til 5", q_longs(5, 3LL, 4LL, 5LL, 6LL, 7LL));
+}
+END_TEST
+
+START_TEST(assignment_forms)
+{
+    q_expect("a:1 2 3; a[1]:20; a", q_longs(3, 1LL, 20LL, 3LL));
+    q_expect("b,:3; b", q_longs(1, 3LL));
+    q_expect("bar+:1; bar", kj(1));
+    q_expect("c:1; c+:5; c", kj(6));
+    q_expect("d:`a`b!1 2; d[`c]:3; d`c", kj(3));
+    q_expect("d:`a`b!1 2; d[`a]+:10; d`a", kj(11));
+    q_expect("m:(1 2;3 4); m[1;0]:9; m 1", q_longs(2, 9LL, 4LL));
+    q_expect("a:b:5; a+b", kj(10));
+    q_expect_err("v:1 2 3; v[1]:`x", "type");
+}
+END_TEST
+
+START_TEST(lambdas)
+{
+    q_expect("{x+y}[3;4]", kj(7));
+    q_expect("{[a;b] a*b}[3;4]", kj(12));
+    q_expect("{x+z}[1;2;3]", kj(4));
+    q_expect("f:{a:10; :x+a; a:20}; f 5", kj(15));
+    q_expect("g:5; {g+x} 1", kj(6));
+    q_expect("{g::x} 7; g", kj(7));
+    q_expect("n:0; {n+:x} 4; n", kj(4));
+    q_expect("{a:1; a} 0; `a in key `.", kb(0));
+    q_expect("{}[]", k_identity());
+    q_expect("f:{x*y}; g:f[;3]; g 5", kj(15));
+    q_expect("+[2] 3", kj(5));
+    q_expect("{x}[]", k_identity());
+    q_expect("fact:{$[x<2;1;x*fact x-1]}; fact 10", kj(3628800));
+    q_expect_err("{x+y}[1;2;3]", "rank");
+    q_expect_err("{[a;b;c;d;e;f;g;h;i] 1}", "params");
+}
+END_TEST
+
+START_TEST(control)
+{
+    q_expect("$[1b;`yes;`no]", ks("yes"));
+    q_expect("$[0b;1;0b;2;3]", kj(3));
+    q_expect("$[0b;1]", k_identity());
+    q_expect("r:0; if[1b; r:5]; r", kj(5));
+    q_expect("r:0; do[4; r+:2]; r", kj(8));
+    q_expect("i:0; while[i<10; i+:3]; i", kj(12));
+    q_expect("{if[x>0; :`pos]; `neg} 3", ks("pos"));
+    q_expect("{if[x>0; :`pos]; `neg} -3", ks("neg"));
+    q_expect("{do[3; :42]; 0} 0", kj(42));
+    q_expect_err("$[1 2;3;4]", "type");
+}
+END_TEST
+
+START_TEST(iterators)
+{
+    q_expect("{x*2} each 1 2 3", q_longs(3, 2LL, 4LL, 6LL));
+    q_expect("count each (1 2;3 4 5)", q_longs(2, 2LL, 3LL));
+    q_expect("1 2 3 +' 10 20 30", q_longs(3, 11LL, 22LL, 33LL));
+    q_expect_err("1 2 +' 10 20 30", "length");
+    q_expect("(+/)1 2 3", kj(6));
+    q_expect("10 +/ 1 2 3", kj(16));
+    q_expect("(+\\)1 2 3", q_longs(3, 1LL, 3LL, 6LL));
+    q_expect("{x+y}/[1 2 3 4]", kj(10));
+    q_expect("{x+y+z}/[0;1 2;10 20]", kj(33));
+    q_expect("{x+1}/[5;0]", kj(5));
+    q_expect("{x+1}\\[3;0]", q_longs(4, 0LL, 1LL, 2LL, 3LL));
+    q_expect("{x%2}/[{x>1};100]", kf(0.78125));
+    q_expect("{floor x%2}/[100]", kj(0));
+    q_expect("(-':)1 4 9 16", q_longs(4, 1LL, 3LL, 5LL, 7LL));
+    q_expect("1 2 ,/: 3 4", knk(2, q_longs(3, 1LL, 2LL, 3LL), q_longs(3, 1LL, 2LL, 4LL)));
+    q_expect("1 2 ,\\: 3", knk(2, q_longs(2, 1LL, 3LL), q_longs(2, 2LL, 3LL)));
+    q_expect("(+/) ()", kj(0));
+    q_expect("sum each (1 2;3 4)", q_longs(2, 3LL, 7LL));
+    q_expect("(count') `a`b!(1 2;3)", xD(q_syms(2, "a", "b"), q_longs(2, 2LL, 1LL)));
+}
+END_TEST
+
+START_TEST(errors_and_traps)
+{
+    q_expect_err("foo", "foo");
+    q_expect_err("1+`a", "type");
+    q_expect_err("1 2 3+4 5", "length");
+    q_expect_err("til -1", "domain");
+    q_expect_err("'`oops", "oops");
+    q_expect_err("'\"custom error\"", "custom error");
+    q_expect_err("'42", "stype");
+    q_expect("@[{'`oops};0;{x}]", kp("oops"));
+    q_expect(".[+;(1;`a);{\"Wrong \",x}]", kp("Wrong type"));
+    q_expect(".[+;2 3;{\"Wrong \",x}]", kj(5));
+    q_expect("@[{1+x};`a;-1]", kj(-1));
+    q_expect_err("@[1 2 3;5;:;0]", "index");
+}
+END_TEST
+
+START_TEST(deep_recursion_is_stack)
+{
+    q_expect_err("f:{f x}; f 1", "stack");
+    q_expect_err("g:{1+g x}; g 1", "stack");
+}
+END_TEST
+
+START_TEST(namespaces)
+{
+    q_expect(".u.w:5; .u.w", kj(5));
+    q_expect("system \"d .u\"; x1:7; system \"d .\"; .u.x1", kj(7));
+    q_expect("system \"d .u\"; f:{w}; w:3; system \"d .\"; .u.f[]", kj(3));
+    q_expect("system \"d\"", ks("."));
+    q_expect("a.b:1; 1", kj(1));
+}
+END_TEST
+
+START_TEST(value_messages)
+{
+    K r;
+    K s = kp("2 3 5 + 10 20 30");
+    r = q_value(s);
+    K want = q_longs(3, 12LL, 23LL, 35LL);
+    ck_assert(k_match(r, want));
+    r0(r); r0(s);
+    K plus = k_prim(K_BINARY, 1);
+    K msg = knk(3, plus, q_longs(3, 2LL, 3LL, 5LL), q_longs(3, 10LL, 20LL, 30LL));
+    r = q_value(msg);
+    ck_assert(k_match(r, want));
+    r0(r); r0(msg);
+    K d = q_eval("mydef:{x+y}", 11);
+    r0(d);
+    msg = knk(3, kp("mydef"), q_longs(3, 2LL, 3LL, 5LL), q_longs(3, 10LL, 20LL, 30LL));
+    r = q_value(msg);
+    ck_assert(k_match(r, want));
+    r0(r); r0(msg);
+    msg = knk(3, ks("mydef"), kj(1), kj(2));
+    r = q_value(msg);
+    ck_assert_int_eq(r->j, 3);
+    r0(r); r0(msg);
+    msg = knk(3, kp("nosuchfn"), kj(1), kj(2));
+    r = q_value(msg);
+    ck_assert(r->t == KERR && !strcmp(r->s, "nosuchfn"));
+    r0(r); r0(msg);
+    s = ktn(KC, 0);
+    r = q_value(s);
+    ck_assert_ptr_eq(r, k_identity());
+    r0(s);
+    r0(want);
+}
+END_TEST
+
+static K native_add(K *args, int n)
+{
+    (void)n;
+    return kj(args[0]->j + args[1]->j);
+}
+
+START_TEST(native_functions)
+{
+    ck_assert_int_eq(q_global_set(".u.add", q_native_new("add", 2, native_add)), 0);
+    q_expect(".u.add[2;3]", kj(5));
+    q_expect("f:.u.add[10]; f 5", kj(15));
+    q_expect(".u.add . 1 2", kj(3));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("q_eval");
+    TCase *tc = tcase_create("eval");
+    tcase_add_checked_fixture(tc, q_setup, q_teardown);
+    tcase_add_test(tc, right_to_left);
+    tcase_add_test(tc, assignment_forms);
+    tcase_add_test(tc, lambdas);
+    tcase_add_test(tc, control);
+    tcase_add_test(tc, iterators);
+    tcase_add_test(tc, errors_and_traps);
+    tcase_add_test(tc, deep_recursion_is_stack);
+    tcase_add_test(tc, namespaces);
+    tcase_add_test(tc, value_messages);
+    tcase_add_test(tc, native_functions);
+    suite_add_tcase(s, tc);
+    return tk_check_run(s);
+}

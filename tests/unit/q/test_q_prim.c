@@ -1,0 +1,252 @@
+/* test_q_prim.c: the primitives: arithmetic with type promotion, nulls and temporal
+ * rules, comparison, list and set operations, aggregates, casts and text keywords.
+ * SPDX-License-Identifier: MIT */
+#include "../check_run.h"
+#include "q_check.h"
+
+#include <math.h>
+
+START_TEST(arithmetic_promotion)
+{
+    q_expect("2+3 4 5", q_longs(3, 5LL, 6LL, 7LL));
+    q_expect("1i+55", kj(56));
+    q_expect("1h+1h", ki(2));
+    q_expect("1b+1b", ki(2));
+    q_expect("1i+2i", ki(3));
+    q_expect("1.5+1", kf(2.5));
+    q_expect("1e + 1", ke(2));
+    q_expect("2%3", kf(2.0 / 3));
+    q_expect("1 2 3%2", q_floats(3, 0.5, 1.0, 1.5));
+    q_expect("1%0", kf(wf));
+    q_expect("2+0N 1", q_longs(2, nj, 3LL));
+    q_expect("10+0N", kj(nj));
+    q_expect("0Wi+5i", ki(-2147483644));
+    q_expect("(10;20 30)+(2;3 4)", knk(2, kj(12), q_longs(2, 23LL, 34LL)));
+    q_expect("1.1*`a`b`c!5 10 20", xD(q_syms(3, "a", "b", "c"), q_floats(3, 5.5, 11.0, 22.0)));
+    q_expect("2&3", kj(2));
+    q_expect("101b&110b", q_bools("100"));
+    q_expect("2h|3h", kh(3));
+    q_expect("neg 01001b", q_ints(5, 0, -1, 0, 0, -1));
+    q_expect("abs 10 -43 0N", q_longs(3, 10LL, 43LL, nj));
+    q_expect("7 div 2 3 4", q_longs(3, 3LL, 2LL, 1LL));
+    q_expect("-7 div 2", kj(-4));
+    q_expect("-3 -2 -1 0 1 2 3 4 mod 3", q_longs(8, 0LL, 1LL, 2LL, 0LL, 1LL, 2LL, 0LL, 1LL));
+    q_expect("floor -2.1 0 2.1", q_longs(3, -3LL, 0LL, 2LL));
+    q_expect("ceiling -2.1 0 2.1", q_longs(3, -2LL, 0LL, 3LL));
+    q_expect("3 xbar til 10", q_longs(10, 0LL, 0LL, 0LL, 3LL, 3LL, 3LL, 6LL, 6LL, 6LL, 9LL));
+    q_expect("2.5 xbar 1 4 6", q_floats(3, 0.0, 2.5, 5.0));
+    K r = q_eval("sqrt -1 0n 0 25", 15);
+    ck_assert(r->t == KF && isnan(kF(r)[0]) && isnan(kF(r)[1]) && kF(r)[2] == 0 && kF(r)[3] == 5);
+    r0(r);
+    q_expect_err("1+`a", "type");
+    q_expect_err("\"a\"+1", "type");
+}
+END_TEST
+
+START_TEST(temporal_arithmetic)
+{
+    q_expect("2026.11.27+1", kd(ymd(2026, 11, 28)));
+    q_expect("2026.11.27-2026.11.20", ki(7));
+    q_expect("2000.11.22+03:44:55.666",
+             ktj(-KP, (J)ymd(2000, 11, 22) * K_NS_PER_DAY + ((3 * 60 + 44) * 60 + 55) * 1000000000LL + 666000000LL));
+    q_expect("12:00:00.000+1000", kt(12 * 3600000 + 1000));
+    q_expect("09:30+15", q_typed(KU, 9 * 60 + 45));
+    q_expect("2026.11.27D12:00:00.000000000-2026.11.27D11:30:00.000000000", ktj(-KN, 1800000000000LL));
+    K months = ktn(KM, 3);
+    kI(months)[0] = 17 * 12 + 11; kI(months)[1] = 17 * 12 + 10; kI(months)[2] = 17 * 12 + 9;
+    q_expect("2017.12m-0 1 2", months);
+    q_expect_err("2026.11.27+2026.11.27", "type");
+}
+END_TEST
+
+START_TEST(comparison)
+{
+    q_expect("1 2 3<2", q_bools("100"));
+    q_expect("`a`b`c=`b", q_bools("010"));
+    q_expect("0N<1", kb(1));
+    q_expect("1=1h", kb(1));
+    q_expect("1~1h", kb(0));
+    q_expect("1 2 3~1 2 3", kb(1));
+    q_expect("(`a;1)~(`a;1)", kb(1));
+    q_expect("\"sat\"&\"cow\"", kp("cat"));
+    q_expect("not -1 0 1 2", q_bools("0100"));
+    q_expect("null 0 0n 0w 1 0n", q_bools("01001"));
+    q_expect("3<>4", kb(1));
+    q_expect("3>=3", kb(1));
+    q_expect("all 110b", kb(0));
+    q_expect("any 110b", kb(1));
+    q_expect_err("`a<1", "type");
+}
+END_TEST
+
+START_TEST(lists)
+{
+    q_expect("1 2 3,4", q_longs(4, 1LL, 2LL, 3LL, 4LL));
+    q_expect("\"ab\",\"cd\"", kp("abcd"));
+    q_expect("`a,`b", q_syms(2, "a", "b"));
+    q_expect("1,`a", knk(2, kj(1), ks("a")));
+    q_expect("(`a`b!1 2),`b`c!20 30", xD(q_syms(3, "a", "b", "c"), q_longs(3, 1LL, 20LL, 30LL)));
+    q_expect("5#`Arthur`Steve`Dennis", q_syms(5, "Arthur", "Steve", "Dennis", "Arthur", "Steve"));
+    q_expect("-5#0 1 2 3 4 5 6 7 8", q_longs(5, 4LL, 5LL, 6LL, 7LL, 8LL));
+    q_expect("3#9", q_longs(3, 9LL, 9LL, 9LL));
+    q_expect("count each 3#()", q_longs(3, 0LL, 0LL, 0LL));
+    q_expect("5_0 1 2 3 4 5 6 7 8", q_longs(4, 5LL, 6LL, 7LL, 8LL));
+    q_expect("-10_\"sym2026.11.27\"", kp("sym"));
+    q_expect("0 1 2 3 _ 2", q_longs(3, 0LL, 1LL, 3LL));
+    q_expect("(`a`b`c!1 2 3)_`a", xD(q_syms(2, "b", "c"), q_longs(2, 2LL, 3LL)));
+    q_expect("2 4 9 _ til 10", knk(3, q_longs(2, 2LL, 3LL), q_longs(5, 4LL, 5LL, 6LL, 7LL, 8LL), q_longs(1, 9LL)));
+    q_expect("10 -8 3 5 -1 2 3?3", kj(2));
+    q_expect("10 -8 3 5 -1 2 3?17", kj(7));
+    q_expect("\"abcde\"?\"dz\"", q_longs(2, 3LL, 5LL));
+    q_expect("(`a`b`c!1 2 3)?2", ks("b"));
+    q_expect("til 0", ktn(KJ, 0));
+    q_expect("first \"abc\"", kc('a'));
+    q_expect("last `a`b`c!1 2 3", kj(3));
+    q_expect("first ()", k_identity());
+    q_expect("(til 5) 99", kj(nj));
+    q_expect("(\"sym\";\"x\") 5", ktn(KC, 0));
+    q_expect("reverse 1 2 3", q_longs(3, 3LL, 2LL, 1LL));
+    q_expect("raze (1 2;3 4 5)", q_longs(5, 1LL, 2LL, 3LL, 4LL, 5LL));
+    q_expect("raze 42", q_longs(1, 42LL));
+    q_expect("flip (1 2 3;4 5 6)", knk(3, q_longs(2, 1LL, 4LL), q_longs(2, 2LL, 5LL), q_longs(2, 3LL, 6LL)));
+    q_expect("where 2 3 0 1", q_longs(6, 0LL, 0LL, 1LL, 1LL, 1LL, 3LL));
+    q_expect("distinct 2 3 7 3 5 3", q_longs(4, 2LL, 3LL, 7LL, 5LL));
+    q_expect("group \"abca\"", xD(kp("abc"), knk(3, q_longs(2, 0LL, 3LL), q_longs(1, 1LL), q_longs(1, 2LL))));
+    q_expect("enlist 1", q_longs(1, 1LL));
+    q_expect("enlist[1;`a]", knk(2, kj(1), ks("a")));
+    q_expect("next 2 3 5 7 11", q_longs(5, 3LL, 5LL, 7LL, 11LL, nj));
+    q_expect("prev 2 3 5 7 11", q_longs(5, nj, 2LL, 3LL, 5LL, 7LL));
+    q_expect("fills 0N 2 3 0N 0N 7 0N", q_longs(7, nj, 2LL, 3LL, 3LL, 3LL, 7LL, 7LL));
+    q_expect("0^1 2 3 0N", q_longs(4, 1LL, 2LL, 3LL, 0LL));
+    q_expect("?[11001b;1 2 3 4 5;10 20 30 40 50]", q_longs(5, 1LL, 2LL, 30LL, 40LL, 5LL));
+    q_expect("@[1 2 3;1;neg]", q_longs(3, 1LL, -2LL, 3LL));
+    q_expect("@[1 2 3;0 2;+;10 20]", q_longs(3, 11LL, 2LL, 23LL));
+    q_expect(".[(1 2;3 4);1 0;:;9]", knk(2, q_longs(2, 1LL, 2LL), q_longs(2, 9LL, 4LL)));
+    q_expect_err("til 2.2", "type");
+}
+END_TEST
+
+START_TEST(sets_and_search)
+{
+    q_expect("1 3 7 6 4 in 5 4 1 6", q_bools("10011"));
+    q_expect("`a in `a`b", kb(1));
+    q_expect("1 3 10 6 4 within 2 6", q_bools("01011"));
+    q_expect("1 2 3 4 1 3 except 2 3", q_longs(3, 1LL, 4LL, 1LL));
+    q_expect("1 3 4 2 inter 2 3 5 7 11", q_longs(2, 3LL, 2LL));
+    q_expect("1 2 3 3 6 union 2 4 6 8", q_longs(6, 1LL, 2LL, 3LL, 6LL, 4LL, 8LL));
+    q_expect("0 2 4 6 8 10 bin -10 0 4 5 6 20", q_longs(6, -1LL, 0LL, 2LL, 2LL, 3LL, 5LL));
+    q_expect("10 sublist 2 3 5", q_longs(3, 2LL, 3LL, 5LL));
+    q_expect("1 2 sublist 2 3 5 7 11", q_longs(2, 3LL, 5LL));
+    q_expect("2 cut `a`b`c`d`e", knk(3, q_syms(2, "a", "b"), q_syms(2, "c", "d"), q_syms(1, "e")));
+    q_expect("asc 2 1 3 4 2 1 2", q_longs(7, 1LL, 1LL, 2LL, 2LL, 2LL, 3LL, 4LL));
+    q_expect("desc 2 1 3 4 2 1 2", q_longs(7, 4LL, 3LL, 2LL, 2LL, 2LL, 1LL, 1LL));
+    q_expect("iasc 2 1 3 4 2 1 2", q_longs(7, 1LL, 5LL, 0LL, 4LL, 6LL, 2LL, 3LL));
+    q_expect("idesc 2 1 3 4 2 1 2", q_longs(7, 3LL, 2LL, 0LL, 4LL, 6LL, 1LL, 5LL));
+    q_expect("asc `c`a`b", q_syms(3, "a", "b", "c"));
+    q_expect("attr asc 3 1 2", ks("s"));
+    q_expect("count 3?20", kj(3));
+    q_expect("all (10?20) within 0 19", kb(1));
+    q_expect("asc -10?10", q_longs(10, 0LL, 1LL, 2LL, 3LL, 4LL, 5LL, 6LL, 7LL, 8LL, 9LL));
+    q_expect("type 5?1.0", kh(KF));
+    q_expect_err("`s#3 2 1", "s-fail");
+    q_expect_err("iasc 3", "rank");
+}
+END_TEST
+
+START_TEST(aggregates)
+{
+    q_expect("sum 2 3 0N 7", kj(12));
+    q_expect("sum 1 2 3i", ki(6));
+    q_expect("sum `a`b`c!1 2 3", kj(6));
+    q_expect("sum (1 2;0N 4)", q_longs(2, nj, 6LL));
+    q_expect("avg 1 2 3", kf(2));
+    q_expect("avg 1 0n 2 3", kf(2));
+    q_expect("max 0N 5 0N 1 3", kj(5));
+    q_expect("min 0N 0N", kj(wj));
+    q_expect("2 3 4 wavg 1 2 4", kf(24.0 / 9));
+    q_expect("2 0N 4 5 wavg 1 2 0N 8", kf(6));
+    q_expect("1 2 3 wsum 10 20 30f", kf(140));
+    q_expect("sums 2 3 5 7", q_longs(4, 2LL, 5LL, 10LL, 17LL));
+    q_expect("deltas 1 4 9 16", q_longs(4, 1LL, 3LL, 5LL, 7LL));
+    q_expect("maxs 2 5 7 1 3", q_longs(5, 2LL, 5LL, 7LL, 7LL, 7LL));
+    q_expect("med 1 3 2 4", kf(2.5));
+    q_expect("prd 1 2 3 4", kj(24));
+    q_expect("count `a`b!1 2", kj(2));
+}
+END_TEST
+
+START_TEST(casts_and_text)
+{
+    q_expect("\"i\"$10", ki(10));
+    q_expect("`float$1 2", q_floats(2, 1.0, 2.0));
+    q_expect("\"b\"$0 1 2", q_bools("011"));
+    q_expect("\"i\"$1.6", ki(2));
+    q_expect("`int$-6.6", ki(-7));
+    q_expect("\"i\"$\"a\"", ki(97));
+    q_expect("\"c\"$97", kc('a'));
+    q_expect("`date$42", kd(42));
+    q_expect("`minute$42", q_typed(KU, 42));
+    q_expect("\"j\"$2026.01.01", kj(ymd(2026, 1, 1)));
+    q_expect("\"d\"$2026.11.27D23:59:59.999999999", kd(ymd(2026, 11, 27)));
+    q_expect("\"n\"$2026.11.27D12:00:00.000000000", ktj(-KN, 12LL * 3600000000000LL));
+    q_expect("`timespan$09:30:00.000", ktj(-KN, (9LL * 60 + 30) * 60000000000LL));
+    q_expect("\"p\"$2026.11.27", ktj(-KP, (J)ymd(2026, 11, 27) * K_NS_PER_DAY));
+    q_expect("`minute$12:34:56.789", q_typed(KU, 12 * 60 + 34));
+    q_expect("`$\"hello world\"", ks("hello world"));
+    q_expect("`float$()", ktn(KF, 0));
+    q_expect("\"I\"$\"42\"", ki(42));
+    q_expect("\"J\"$(\"1\";\"22\";\"x\")", q_longs(3, 1LL, 22LL, nj));
+    q_expect("\"F\"$\"2.5\"", kf(2.5));
+    q_expect("\"D\"$\"2026.11.27\"", kd(ymd(2026, 11, 27)));
+    q_expect("\"S\"$\"ibm\"", ks("ibm"));
+    q_expect("string 42", kp("42"));
+    q_expect("string `ibm", kp("ibm"));
+    q_expect("string 2026.11.27", kp("2026.11.27"));
+    q_expect("string 1.5 2", knk(2, kp("1.5"), kp("2")));
+    q_expect("lower \"IBM\"", kp("ibm"));
+    q_expect("upper `ibm`msft", q_syms(2, "IBM", "MSFT"));
+    q_expect("`quick like \"qu?ck\"", kb(1));
+    q_expect("`brown like \"br[ao]wn\"", kb(1));
+    q_expect("`brawn`brown like \"br[^o]wn\"", q_bools("10"));
+    q_expect("(\"IBM\";\"MSFT\") like \"I*\"", q_bools("10"));
+    q_expect("\",\" vs \"a,b\"", knk(2, kp("a"), kp("b")));
+    q_expect("\",\" sv (\"a\";\"bc\")", kp("a,bc"));
+    q_expect("` sv `a`b", ks("a.b"));
+    q_expect("hsym `data/x", ks(":data/x"));
+    q_expect("type 5", kh(-KJ));
+    q_expect_err("`long$`a", "type");
+}
+END_TEST
+
+START_TEST(tables_and_dicts)
+{
+    q_expect("t:([]a:1 2;b:`x`y); t`a", q_longs(2, 1LL, 2LL));
+    q_expect("t:([]a:1 2;b:`x`y); count t", kj(2));
+    q_expect("t:([]a:1 2;b:`x`y); (t 1)`b", ks("y"));
+    q_expect("t:([]a:1 2;b:`x`y); cols t", q_syms(2, "a", "b"));
+    q_expect("t:flip `a`b!(1 2;3 4); t[`b]", q_longs(2, 3LL, 4LL));
+    q_expect("([]a:1 2),([]a:enlist 3)", xT(xD(q_syms(1, "a"), knk(1, q_longs(3, 1LL, 2LL, 3LL)))));
+    q_expect_err("([]a:til 4),([]b:til 3)", "mismatch");
+    q_expect("d:`a`b!1 2; key d", q_syms(2, "a", "b"));
+    q_expect("d:`a`b!1 2; value d", q_longs(2, 1LL, 2LL));
+    q_expect("d:`a`b!1 2; d`z", kj(nj));
+    q_expect_err("`a`b!1 2 3", "length");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("q_prim");
+    TCase *tc = tcase_create("prim");
+    tcase_add_checked_fixture(tc, q_setup, q_teardown);
+    tcase_add_test(tc, arithmetic_promotion);
+    tcase_add_test(tc, temporal_arithmetic);
+    tcase_add_test(tc, comparison);
+    tcase_add_test(tc, lists);
+    tcase_add_test(tc, sets_and_search);
+    tcase_add_test(tc, aggregates);
+    tcase_add_test(tc, casts_and_text);
+    tcase_add_test(tc, tables_and_dicts);
+    suite_add_tcase(s, tc);
+    return tk_check_run(s);
+}
