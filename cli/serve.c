@@ -1,6 +1,6 @@
-/* serve.c: tickq's network side: one libevent loop serving IPC and HTTP (-p), firing the
- * .z.ts timer (-t) and reading console lines from stdin; and the remote console (-c).
- * Transport and the wire format are common/net/; evaluation is common/q/.
+/* serve.c: tickq's network side: console lines from stdin on the shared runtime's loop
+ * (common/runtime.c serves IPC and HTTP on -p and fires .z.ts for -t); and the remote
+ * console (-c). Transport and the wire format are common/net/; evaluation is common/q/.
  * SPDX-License-Identifier: MIT */
 #include "serve.h"
 
@@ -13,6 +13,7 @@
 
 #include "console.h"
 #include "net.h"
+#include "runtime.h"
 
 #define SERVE_LINE_BYTES 65536        /* longest console line read from stdin */
 #define SERVE_CONNECT_TIMEOUT_MS 10000 /* remote console: give up connecting after this */
@@ -26,22 +27,6 @@ typedef struct {
     char line[SERVE_LINE_BYTES]; /* bytes of the line being read */
     size_t n;                 /* bytes in line */
 } serve_loop;
-
-/* A sync or async message: evaluate as kdb+'s default .z.pg/.z.ps (q-subset.md §5.2).
- * Ownership: msg borrowed; returns new. */
-static K on_message(struct net_conn *c, int msg_type, K msg)
-{
-    (void)c;
-    (void)msg_type;  /* async results are dropped by net */
-    return q_value(msg);
-}
-
-/* GET /?expr and its .txt/.json forms. Ownership: returns new. */
-static K http_eval(struct net_conn *c, const char *expr)
-{
-    (void)c;
-    return q_eval(expr, (J)strlen(expr));
-}
 
 static void prompt(const serve_loop *loop)
 {
@@ -98,45 +83,15 @@ static void read_all(serve_loop *loop)
     }
 }
 
-/* .z.ts is called with the local timestamp, as in kdb+; it may be undefined. */
-static void on_timer(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd;
-    (void)what;
-    (void)arg;
-    static const char call[] = ".z.ts .z.P";
-    K r = q_eval(call, (J)strlen(call));
-    if (r && r->t == KERR && strcmp(r->s, ".z.ts") != 0) fprintf(stderr, "'%s\n", r->s);
-    r0(r);
-}
-
 int serve_run(const char *port_spec, int timer_ms)
 {
     serve_loop *loop = calloc(1, sizeof *loop);
-    struct event *timer = NULL;
-    struct net_handler handler = { .on_message = on_message, .http_eval = http_eval };
     int rc = 1;
-    if (!loop || !(loop->base = event_base_new())) {
-        fprintf(stderr, "tickq: no event loop\n");
-        goto done;
-    }
-    if (net_init(loop->base, &handler, NULL) != 0) {
-        fprintf(stderr, "tickq: %s\n", net_errmsg());
-        goto done;
-    }
-    net_text_fn_set(fmt_display);
-    if (port_spec && net_listen(port_spec) < 0) {
-        fprintf(stderr, "tickq: -p %s: %s\n", port_spec, net_errmsg());
-        goto fini;
-    }
-    if (timer_ms > 0) {
-        struct timeval every = { .tv_sec = timer_ms / 1000, .tv_usec = timer_ms % 1000 * 1000 };
-        timer = event_new(loop->base, -1, EV_PERSIST, on_timer, loop);
-        if (!timer || event_add(timer, &every) != 0) {
-            fprintf(stderr, "tickq: no timer\n");
-            goto fini;
-        }
-    }
+    if (!loop) { fprintf(stderr, "tickq: out of memory\n"); return 1; }
+    if (rt_init("tickq") != 0) goto done;
+    loop->base = rt_base();
+    if (port_spec && rt_listen(port_spec) < 0) goto fini;
+    if (timer_ms > 0 && rt_timer_start(timer_ms, NULL, NULL) != 0) goto fini;
     loop->serving = port_spec != NULL || timer_ms > 0;
     loop->interactive = isatty(STDIN_FILENO);
     loop->input = event_new(loop->base, STDIN_FILENO, EV_READ | EV_PERSIST, on_input, loop);
@@ -150,13 +105,11 @@ int serve_run(const char *port_spec, int timer_ms)
         if (!loop->serving) { rc = 0; goto fini; }
     }
     prompt(loop);
-    rc = event_base_dispatch(loop->base) < 0 ? 1 : 0;
+    rc = rt_run();
 fini:
-    net_fini();
+    if (loop->input) event_free(loop->input);
+    rt_fini();
 done:
-    if (timer) event_free(timer);
-    if (loop && loop->input) event_free(loop->input);
-    if (loop && loop->base) event_base_free(loop->base);
     free(loop);
     return rc;
 }

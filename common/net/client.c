@@ -22,6 +22,7 @@
 #define NET_ASYNC_FLUSH_BYTES (1 << 20)  /* without a loop, write once this much is queued */
 #define NET_PORT_TEXT_BYTES 16
 #define NET_K_MAX_ARGS 8                 /* k(h, "f", a, b, ...): KX allows up to 8 */
+#define CLIENT_REFUSED (-10)             /* client_handshake: the server closed on us */
 
 static long client_ms_since(const struct timespec *start)
 {
@@ -82,9 +83,9 @@ static int client_connect(const char *host, int port, int timeout_ms, const stru
     return fd;
 }
 
-/* Send the handshake and read the capability byte. Returns it (0..255),
- * NET_HOPEN_ACCESS - 1 - ... encoded as: -10 refused, or NET_HOPEN_ERROR/TIMEOUT. */
-#define CLIENT_REFUSED (-10)
+/* Send the handshake and read the capability byte. Returns it (0..255), or
+ * CLIENT_REFUSED (closed without a reply: access, §7.3), NET_HOPEN_ERROR or
+ * NET_HOPEN_TIMEOUT. */
 static int client_handshake(int fd, const char *credentials, int timeout_ms, const struct timespec *start)
 {
     char buf[NET_HANDSHAKE_MAX_BYTES + 2];

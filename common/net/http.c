@@ -21,6 +21,7 @@
 #define HTTP_NOT_FOUND 404
 #define HTTP_TOO_LARGE 413
 #define HTTP_URI_TOO_LONG 414
+#define HTTP_NOT_IMPLEMENTED 501
 #define HTTP_MIME_TEXT "text/plain"
 #define HTTP_MIME_HTML "text/html"
 
@@ -37,6 +38,7 @@ static const char *http_reason(int status)
     case HTTP_NOT_FOUND: return "Not Found";
     case HTTP_TOO_LARGE: return "Payload Too Large";
     case HTTP_URI_TOO_LONG: return "URI Too Long";
+    case HTTP_NOT_IMPLEMENTED: return "Not Implemented";
     default: return "Error";
     }
 }
@@ -195,6 +197,12 @@ static void http_route(struct net_conn *c, const struct net_http_request *rq, co
         http_respond_text(c, rq, HTTP_UNAUTHORIZED, "'access");
         return;
     }
+    if (rq->is_websocket) {   /* kdb+ without .z.ws refuses the upgrade with 501 (§6.5) */
+        struct net_http_request closing = *rq;
+        closing.keep_alive = 0;
+        http_respond_text(c, &closing, HTTP_NOT_IMPLEMENTED, "'nyi");
+        return;
+    }
     if (http_hook(c, rq, head)) return;
     if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD")) {
         http_respond_text(c, rq, HTTP_BAD_REQUEST, "'nyi");
@@ -231,6 +239,7 @@ static int http_parse_headers(char *line, struct net_http_request *rq)
         char *value = colon + 1 + strspn(colon + 1, " \t");
         if (!strcasecmp(line, "Connection"))
             rq->keep_alive = !strcasecmp(value, "close") ? 0 : !strcasecmp(value, "keep-alive") ? 1 : rq->keep_alive;
+        else if (!strcasecmp(line, "Upgrade")) rq->is_websocket = !strcasecmp(value, "websocket");
         else if (!strcasecmp(line, "Authorization"))
             snprintf(rq->auth, sizeof rq->auth, "%s", value);
         else if (!strcasecmp(line, "Content-Length")) {

@@ -173,6 +173,7 @@ struct net_http_request {
     char auth[NET_HTTP_AUTH_BYTES];           /* Authorization value; "" when absent */
     int keep_alive;                           /* 1.1 default, or the Connection header */
     int is_head;                              /* answer without a body */
+    int is_websocket;                         /* Upgrade: websocket (answered 501) */
     long body_bytes;                          /* Content-Length (0 when absent) */
     size_t header_bytes;                      /* request line + headers + blank line */
 };

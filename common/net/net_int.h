@@ -38,6 +38,7 @@ struct net_conn {
     int is_dead;             /* closed; freed once busy drops to 0 */
     int busy;                /* callbacks on the stack that still use this record */
     int is_read_paused;      /* reading stopped: output queue over the throttle */
+    J throttle_n;            /* times reading was paused (only the first is logged) */
     int close_after_write;   /* HTTP Connection: close — close once output drains */
     int in_call;             /* a net_call/net_receive is waiting on this handle */
     int is_blocking;         /* client socket in blocking mode (no event loop) */

@@ -352,8 +352,10 @@ int net_conn_check_out(struct net_conn *c)
     }
     if (queued > net_all.cfg.throttle_out_bytes && !c->is_read_paused && c->ev_read) {
         /* A peer that sends requests but never reads responses: stop reading it. */
-        log_info("net: throttling %s (handle %d): %lld bytes queued", c->peer, c->fd,
-                 (long long)queued);
+        /* One line per connection: a client of large results would repeat it per query. */
+        log_write(c->throttle_n++ ? LOG_DEBUG : LOG_INFO,
+                  "net: throttling %s (handle %d): %lld bytes queued; not reading it until they drain",
+                  c->peer, c->fd, (long long)queued);
         event_del(c->ev_read);
         c->is_read_paused = 1;
     }

@@ -236,6 +236,7 @@ K eval_index(K x, K i)
     if (x->t == XT) return eval_table_index(x, i);
     if (x->t == -KS) {
         K v = eval_global_get(x->s);
+        if (!v && x->s[0] == '.') v = eval_namespace_dict(x->s);
         if (!v) return krr(x->s);
         K r = eval_index(v, i);
         r0(v);

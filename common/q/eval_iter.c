@@ -109,6 +109,18 @@ static K iter_identity(K f)
 /* Append v to the scan result list. Ownership: v consumed. */
 static void iter_push(K *acc, K v) { if (acc) jk(acc, v); else r0(v); }
 
+/* Nesting depth of x along first items: converge on a function that wraps its argument
+ * (enlist/) would otherwise build a value too deep to compare or free. */
+static int iter_too_deep(K x)
+{
+    int depth = 0;
+    while (x->t == 0 && x->n > 0) {
+        if (++depth > EVAL_MAX_DEPTH) return 1;
+        x = kK(x)[0];
+    }
+    return 0;
+}
+
 /* Unary f: converge, do (n times) or while (test). */
 static K iter_unary_over(K f, K *args, int n, int scan)
 {
@@ -130,6 +142,7 @@ static K iter_unary_over(K f, K *args, int n, int scan)
         }
         K next = eval_apply(f, &x, 1);
         if (IS_ERR(next)) { r0(x); r0(acc); return next; }
+        if (iter_too_deep(next)) { r0(next); r0(x); r0(acc); return krr("stack"); }
         if (!ctl && (k_match(next, x) || k_match(next, args[n - 1]))) { r0(next); break; }
         if (scan) iter_push(&acc, r1(next));
         r0(x);
@@ -222,7 +235,9 @@ static K iter_prior(K f, K *args, int n)
         kK(r)[i] = v;
     }
     r0(prev);
-    return prim_squeeze(r);
+    r = prim_squeeze(r);
+    if (x->t == XD) return xD(r1(kK(x)[0]), r);
+    return r;
 }
 
 static K iter_side(K f, K x, K y, int right)

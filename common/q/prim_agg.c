@@ -234,8 +234,21 @@ static K agg_sum_prd(K x, int prd)
     return prim_atom_j(agg_sum_type(t), (J)s);
 }
 
-K prim_sum(K x) { return agg_sum_prd(x, 0); }
-K prim_prd(K x) { return agg_sum_prd(x, 1); }
+/* An aggregate of a table: a dictionary of column → aggregate (q-subset.md §3.13). */
+static K agg_table(K x, agg_vec_fn fn)
+{
+    K d = x->k, vals = kK(d)[1];
+    K r = ktn(0, vals->n);
+    for (J c = 0; c < vals->n; c++) {
+        K v = fn(kK(vals)[c]);
+        if (IS_ERR(v)) { r->n = c; r0(r); return v; }
+        kK(r)[c] = v;
+    }
+    return xD(r1(kK(d)[0]), prim_squeeze(r));
+}
+
+K prim_sum(K x) { return x->t == XT ? agg_table(x, prim_sum) : agg_sum_prd(x, 0); }
+K prim_prd(K x) { return x->t == XT ? agg_table(x, prim_prd) : agg_sum_prd(x, 1); }
 
 static K agg_minmax(K x, int want_max)
 {
@@ -271,11 +284,12 @@ static K agg_minmax(K x, int want_max)
     return prim_atom_j(t, best);
 }
 
-K prim_max(K x) { return agg_minmax(x, 1); }
-K prim_min(K x) { return agg_minmax(x, 0); }
+K prim_max(K x) { return x->t == XT ? agg_table(x, prim_max) : agg_minmax(x, 1); }
+K prim_min(K x) { return x->t == XT ? agg_table(x, prim_min) : agg_minmax(x, 0); }
 
 K prim_avg(K x)
 {
+    if (x->t == XT) return agg_table(x, prim_avg);
     if (x->t == XD) return prim_avg(kK(x)[1]);
     if (x->t == 0) {
         K s = prim_sum(x);

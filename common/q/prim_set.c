@@ -267,6 +267,17 @@ static K set_roll(J n, K y)
         for (J i = 0; i < an; i++) kF(r)[i] = (F)prim_rand_next() * SET_RAND_SCALE * y->f;
         return r;
     }
+    if (y->t == -KB) {
+        K r = ktn(KB, an);
+        for (J i = 0; i < an; i++) kG(r)[i] = (G)(prim_rand_next() & 1);
+        return r;
+    }
+    if (y->t < 0 && prim_is_temporal(-y->t) && y->t != -KZ) {
+        K u = prim_to_long(y);
+        K idx = set_roll(n, u);
+        r0(u);
+        return IS_ERR(idx) ? idx : prim_conv_result(idx, -y->t);
+    }
     if (y->t == -KC) {
         K r = ktn(KC, an);
         for (J i = 0; i < an; i++) kC(r)[i] = (G)('a' + prim_rand_next() % SET_ALPHABET);
@@ -481,8 +492,8 @@ K prim_vector_cond(K c, K a, K b)
 
 K prim_tables(K x)
 {
-    (void)x;
-    K d = eval_namespace_dict(eval_namespace()[0] ? eval_namespace() : ss(""));
+    S ns = x->t == -KS && x->s[0] == '.' && x->s[1] ? x->s : eval_namespace();
+    K d = eval_namespace_dict(ns);
     K r = ktn(KS, 0);
     if (!d) return r;
     for (J i = 0; i < kK(d)[0]->n; i++) if (kK(kK(d)[1])[i]->t == XT) js(&r, kS(kK(d)[0])[i]);

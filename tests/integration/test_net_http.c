@@ -137,6 +137,8 @@ START_TEST(limits_400_413_414)
     snprintf(req + at, sizeof req - (size_t)at, "\r\n");
     r = http_get(shared.port, req);
     ck_assert_msg(!strncmp(r, "HTTP/1.1 413", 12), "%s", r);
+    r = http_get(shared.port, "GET / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+    ck_assert_msg(!strncmp(r, "HTTP/1.1 501", 12), "%s", r);
     r = http_get(shared.port, "POST /?x HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc");
     ck_assert_msg(!strncmp(r, "HTTP/1.1 400", 12), "%s", r);
     ck_assert_str_eq(body_of(r), "'nyi");

@@ -34,6 +34,9 @@ START_TEST(keep_alive_rules)
     ck_assert_int_eq(rq.keep_alive, 0);
     ck_assert_int_gt(parse("HEAD / HTTP/1.1\r\n\r\n"), 0);
     ck_assert_int_eq(rq.is_head, 1);
+    ck_assert_int_eq(rq.is_websocket, 0);
+    ck_assert_int_gt(parse("GET / HTTP/1.1\r\nUpgrade: WebSocket\r\n\r\n"), 0);
+    ck_assert_int_eq(rq.is_websocket, 1);
 }
 END_TEST
 

@@ -1,0 +1,297 @@
+/* dsk_table.c: splayed tables (one column file each plus `.d`), the end-of-day partition
+ * write (.Q.dpft: enumerate, stable sort by sym, `p#`, sym first) and the list of date
+ * partitions. Column files are disk.c; the sym file dsk_sym.c.
+ * SPDX-License-Identifier: MIT */
+#include "disk_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DSK_DIR_MODE 0755
+#define DSK_DATE_CHARS 10            /* YYYY.MM.DD */
+#define DSK_YYYYMMDD_YEAR 10000      /* dj() gives year*10000 + month*100 + day */
+#define DSK_YYYYMMDD_MONTH 100
+#define DSK_SORT_KEY "sym"           /* the parted column, as .Q.dpft's f */
+
+int dsk_partition_path(char *out, size_t size, const char *root, I date, const char *name)
+{
+    I ymd_value = dj(date);
+    int y = ymd_value / DSK_YYYYMMDD_YEAR;
+    int m = ymd_value / DSK_YYYYMMDD_MONTH % DSK_YYYYMMDD_MONTH;
+    int d = ymd_value % DSK_YYYYMMDD_MONTH;
+    int n = name ? snprintf(out, size, "%s/%04d.%02d.%02d/%s", root, y, m, d, name)
+                 : snprintf(out, size, "%s/%04d.%02d.%02d", root, y, m, d);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* mkdir -p path. Returns 0 or -1 with err. */
+static int dsk_mkdirs(const char *path, char *err)
+{
+    char buf[DSK_PATH_BYTES];
+    size_t len = strlen(path);
+    if (len >= sizeof buf) return dsk_fail(err, path, "path too long");
+    memcpy(buf, path, len + 1);
+    for (size_t i = 1; i <= len; i++) {
+        if (buf[i] != '/' && buf[i] != 0) continue;
+        char c = buf[i];
+        buf[i] = 0;
+        if (mkdir(buf, DSK_DIR_MODE) && errno != EEXIST)
+            return dsk_fail(err, path, "cannot create directory %s: %s", buf, strerror(errno));
+        buf[i] = c;
+    }
+    return 0;
+}
+
+/* fsync a directory so the renames in it survive a power cut. */
+static int dsk_sync_dir(const char *dir, char *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return dsk_fail(err, dir, "cannot open directory: %s", strerror(errno));
+    int rc = fsync(fd);
+    int e = errno;
+    (void)close(fd);          /* read-only directory handle */
+    return rc ? dsk_fail(err, dir, "cannot fsync directory: %s", strerror(e)) : 0;
+}
+
+static K dsk_table_names(K t) { return kK(t->k)[0]; }
+static K dsk_table_columns(K t) { return kK(t->k)[1]; }
+
+/* Can table be splayed: a table whose names are plain file names and whose columns are
+ * vectors or lists. Returns 0 or -1 with err naming dir. */
+static int dsk_table_check(const char *dir, K table, char *err)
+{
+    if (!table || table->t != XT)
+        return dsk_fail(err, dir, table && table->t == XD
+                        ? "keyed tables cannot be splayed: unkey first"
+                        : "not a table (type %d)", table ? table->t : 0);
+    K names = dsk_table_names(table), cols = dsk_table_columns(table);
+    for (J i = 0; i < names->n; i++) {
+        S name = kS(names)[i];
+        size_t len = strlen(name);
+        if (!len || name[0] == '.' || strchr(name, '/') || name[len - 1] == DSK_NESTED_SUFFIX[0])
+            return dsk_fail(err, dir, "column name `%s cannot be a file name", name);
+        K col = kK(cols)[i];
+        if (col->t < 0 || col->t > KT)
+            return dsk_fail(err, dir, "unmappable: column %s has type %d", name, col->t);
+    }
+    return 0;
+}
+
+/* Write one column of a splayed table: symbols enumerated against root/sym, items in
+ * perm order (NULL: as is). */
+static int dsk_splay_column(const char *path, K col, const char *root, const J *perm,
+                            int attr, char *err)
+{
+    if (col->t != KS) return dsk_column_write_perm(path, col, perm, attr, err);
+    if (!root) return dsk_fail(err, path, "symbol column but no root for the sym file");
+    K idx;
+    if (dsk_sym_enumerate(root, col, &idx, err)) return -1;
+    struct dsk_header h;
+    dsk_header_init(&h, DSK_KIND_SYM, idx->t, attr, idx->n, 0);
+    int rc = dsk_file_write(path, &h, kG(idx), perm, err);
+    r0(idx);
+    return rc;
+}
+
+/* Write table's columns into dir in the order of order (indexes into the columns),
+ * items through perm, attributes from attrs (NULL: each column's own), then .d. */
+static int dsk_splay(const char *dir, K table, const char *root, const J *perm,
+                     const J *order, const int *attrs, char *err)
+{
+    if (dsk_mkdirs(dir, err)) return -1;
+    K names = dsk_table_names(table), cols = dsk_table_columns(table);
+    K ordered = ktn(KS, names->n);
+    if (!ordered) return dsk_fail(err, dir, "out of memory");
+    char path[DSK_PATH_BYTES];
+    for (J k = 0; k < names->n; k++) {
+        J i = order ? order[k] : k;
+        kS(ordered)[k] = kS(names)[i];
+        K col = kK(cols)[i];
+        if (snprintf(path, sizeof path, "%s/%s", dir, kS(names)[i]) >= (int)sizeof path
+            || dsk_splay_column(path, col, root, perm, attrs ? attrs[i] : col->a, err)) {
+            if (!err[0]) dsk_fail(err, dir, "path too long");
+            r0(ordered);
+            return -1;
+        }
+    }
+    int rc = snprintf(path, sizeof path, "%s/%s", dir, DSK_ORDER_FILE) >= (int)sizeof path
+             ? dsk_fail(err, dir, "path too long") : dsk_names_write(path, ordered, err);
+    r0(ordered);
+    return rc ? rc : dsk_sync_dir(dir, err);
+}
+
+int dsk_table_write(const char *dir, K table, const char *root, char *err)
+{
+    if (dsk_table_check(dir, table, err)) return -1;
+    err[0] = 0;
+    return dsk_splay(dir, table, root, NULL, NULL, NULL, err);
+}
+
+K dsk_table_load(const char *dir, K syms, char *err)
+{
+    char path[DSK_PATH_BYTES];
+    if (snprintf(path, sizeof path, "%s/%s", dir, DSK_ORDER_FILE) >= (int)sizeof path) {
+        dsk_fail(err, dir, "path too long");
+        return NULL;
+    }
+    K names = dsk_names_read(path, err);
+    if (!names) return NULL;
+    K cols = ktn(0, names->n);
+    if (!cols) { r0(names); dsk_fail(err, dir, "out of memory"); return NULL; }
+    for (J i = 0; i < names->n; i++) {
+        if (snprintf(path, sizeof path, "%s/%s", dir, kS(names)[i]) >= (int)sizeof path) {
+            dsk_fail(err, dir, "path too long");
+            goto fail;
+        }
+        K col = dsk_column_map(path, syms, err);
+        if (!col) goto fail;
+        kK(cols)[i] = col;
+        if (col->n != kK(cols)[0]->n) {
+            dsk_fail(err, path, "length: %lld rows, but column %s has %lld",
+                     (long long)col->n, kS(names)[0], (long long)kK(cols)[0]->n);
+            goto fail;
+        }
+    }
+    K table = xT(xD(names, cols));
+    if (!table) dsk_fail(err, dir, "cannot build the table");
+    return table;
+fail:
+    r0(names);
+    r0(cols);
+    return NULL;
+}
+
+/* ---- partitions ------------------------------------------------------------------ */
+
+struct dsk_rank_entry {
+    S sym;       /* the symbol's text */
+    J index;     /* its enumeration index */
+};
+
+static int dsk_rank_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct dsk_rank_entry *)a)->sym,
+                  ((const struct dsk_rank_entry *)b)->sym);
+}
+
+/* The stable permutation sorting rows by symbol text (as `sym xasc`), from the
+ * enumeration indexes idx (KI or KJ) of symcol: the distinct symbols are sorted, then
+ * one counting pass places the rows. Returns a malloc'd array of n, or NULL. */
+static J *dsk_sort_by_sym(K symcol, K idx)
+{
+    J n = idx->n, top = 0;
+    for (J i = 0; i < n; i++) {
+        J v = idx->t == KI ? kI(idx)[i] : kJ(idx)[i];
+        if (v + 1 > top) top = v + 1;
+    }
+    J *rank = malloc((size_t)(top + 1) * sizeof(J));   /* index -> rank, then counts */
+    J *start = malloc((size_t)(top + 2) * sizeof(J));  /* rank -> first row position */
+    J *perm = malloc((size_t)(n + 1) * sizeof(J));
+    struct dsk_rank_entry *distinct = malloc((size_t)(top + 1) * sizeof *distinct);
+    if (!rank || !start || !perm || !distinct) goto fail;
+    for (J v = 0; v < top; v++) rank[v] = -1;
+    J nd = 0;
+    for (J i = 0; i < n; i++) {
+        J v = idx->t == KI ? kI(idx)[i] : kJ(idx)[i];
+        if (rank[v] < 0) { rank[v] = 0; distinct[nd++] = (struct dsk_rank_entry){ kS(symcol)[i], v }; }
+    }
+    qsort(distinct, (size_t)nd, sizeof *distinct, dsk_rank_cmp);
+    for (J r = 0; r <= nd; r++) start[r] = 0;
+    for (J r = 0; r < nd; r++) rank[distinct[r].index] = r;
+    for (J i = 0; i < n; i++) start[rank[idx->t == KI ? kI(idx)[i] : kJ(idx)[i]] + 1]++;
+    for (J r = 0; r < nd; r++) start[r + 1] += start[r];
+    for (J i = 0; i < n; i++) perm[start[rank[idx->t == KI ? kI(idx)[i] : kJ(idx)[i]]]++] = i;
+    free(rank);
+    free(start);
+    free(distinct);
+    return perm;
+fail:
+    free(rank);
+    free(start);
+    free(perm);
+    free(distinct);
+    return NULL;
+}
+
+/* Column order with key first, the others in table order (.Q.dpft's .d). */
+static void dsk_key_first(J *order, J ncols, J key)
+{
+    order[0] = key;
+    for (J i = 0, k = 1; i < ncols; i++) if (i != key) order[k++] = i;
+}
+
+int dsk_partition_write(const char *root, I date, const char *name, K table, char *err)
+{
+    char dir[DSK_PATH_BYTES];
+    if (dsk_partition_path(dir, sizeof dir, root, date, name))
+        return dsk_fail(err, root, "partition path too long");
+    if (dsk_table_check(dir, table, err)) return -1;
+    K names = dsk_table_names(table), cols = dsk_table_columns(table);
+    J key = -1;
+    for (J i = 0; i < names->n; i++) if (!strcmp(kS(names)[i], DSK_SORT_KEY)) key = i;
+    if (key < 0 || kK(cols)[key]->t != KS)
+        return dsk_fail(err, dir, "no symbol column `%s to part on", DSK_SORT_KEY);
+    K symcol = kK(cols)[key], idx = NULL;
+    if (dsk_sym_enumerate(root, symcol, &idx, err)) return -1;
+    J *perm = dsk_sort_by_sym(symcol, idx);
+    J *order = malloc((size_t)names->n * sizeof(J));
+    int *attrs = calloc((size_t)names->n, sizeof(int));   /* the reorder breaks attributes */
+    int rc = -1;
+    err[0] = 0;
+    if (!perm || !order || !attrs) { dsk_fail(err, dir, "out of memory sorting by sym"); goto out; }
+    dsk_key_first(order, names->n, key);
+    attrs[key] = K_ATTR_PARTED;
+    rc = dsk_splay(dir, table, root, perm, order, attrs, err);
+out:
+    r0(idx);
+    free(perm);
+    free(order);
+    free(attrs);
+    return rc;
+}
+
+/* Parse a YYYY.MM.DD directory name into days since 2000.01.01; -1 if it is not one. */
+static int dsk_parse_date(const char *s, I *days)
+{
+    if (strlen(s) != DSK_DATE_CHARS || s[4] != '.' || s[7] != '.') return -1;
+    for (int i = 0; i < DSK_DATE_CHARS; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return -1;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    I v = ymd(y, m, d);
+    if (dj(v) != y * DSK_YYYYMMDD_YEAR + m * DSK_YYYYMMDD_MONTH + d) return -1;  /* 2024.02.30 */
+    *days = v;
+    return 0;
+}
+
+static int dsk_int_cmp(const void *a, const void *b)
+{
+    I x = *(const I *)a, y = *(const I *)b;
+    return (x > y) - (x < y);
+}
+
+K dsk_partitions(const char *root, char *err)
+{
+    DIR *d = opendir(root);
+    if (!d) { dsk_fail(err, root, "cannot read the database root: %s", strerror(errno)); return NULL; }
+    K dates = ktn(KD, 0);
+    struct dirent *e;
+    char path[DSK_PATH_BYTES];
+    struct stat st;
+    while (dates && (e = readdir(d))) {
+        I v;
+        if (e->d_name[0] == '.' || dsk_parse_date(e->d_name, &v)) continue;
+        if (snprintf(path, sizeof path, "%s/%s", root, e->d_name) >= (int)sizeof path) continue;
+        if (stat(path, &st) || !S_ISDIR(st.st_mode)) continue;
+        if (!ja(&dates, &v)) { r0(dates); dates = NULL; }
+    }
+    (void)closedir(d);        /* read-only handle */
+    if (!dates) { dsk_fail(err, root, "out of memory listing partitions"); return NULL; }
+    qsort(kI(dates), (size_t)dates->n, sizeof(I), dsk_int_cmp);
+    return dates;
+}

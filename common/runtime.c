@@ -1,0 +1,177 @@
+/* runtime.c: the shared process runtime: event loop, listener and timer, with incoming
+ * messages evaluated as kdb+ does (.z.pg/.z.ps when defined, else value) and the .z.po
+ * .z.pc hooks. Transport is common/net/, evaluation common/q/; roles add fast paths.
+ * SPDX-License-Identifier: MIT */
+#include "runtime.h"
+
+#include <event2/event.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "net.h"
+#include "q.h"
+#include "qnative.h"
+#include "ser.h"
+
+#define RT_MS_PER_SEC 1000
+#define RT_US_PER_MS 1000
+
+/* The runtime's state: one per process (design.md allows the event base as a global). */
+static struct {
+    struct event_base *base;  /* the loop */
+    struct event *timer;      /* the periodic timer, or NULL */
+    rt_timer_fn timer_fn;     /* role callback, or NULL for .z.ts */
+    void *timer_ctx;          /* its argument */
+    rt_message_fn message_fn; /* role fast path, or NULL */
+    rt_close_fn close_fn;     /* role close hook, or NULL */
+    int handle;               /* handle of the message being evaluated (.z.w) */
+    const char *name;         /* process name for error lines */
+} rt;
+
+/* Apply the q hook named name (.z.pg …) to arg when it is defined. Returns its result,
+ * or NULL when the hook is undefined. Ownership: arg borrowed; returns new. */
+static K rt_hook_call(const char *name, K arg)
+{
+    K f = q_global_get(name);
+    if (!f) return NULL;
+    K call = knk(2, f, r1(arg));
+    if (!call) return krr("wsfull");
+    K r = q_value(call);
+    r0(call);
+    return r;
+}
+
+/* Make .z.w answer h while a message is evaluated: a global shadows the interpreter's
+ * computed .z.w (which knows no connections). */
+static void rt_handle_set(int h)
+{
+    rt.handle = h;
+    K v = ki(h);
+    if (v && q_global_set(".z.w", v) != 0) { /* no memory: .z.w stays stale */ }
+}
+
+/* A sync or async IPC message: the role's fast path, else .z.pg/.z.ps, else value
+ * (q-subset.md §5.2). Ownership: msg borrowed; returns new. */
+static K rt_on_message(struct net_conn *c, int msg_type, K msg)
+{
+    int h = net_conn_handle(c);
+    if (rt.message_fn) {
+        rt.handle = h;
+        K r = rt.message_fn(h, msg_type, msg);
+        rt.handle = 0;
+        if (r) return r;
+    }
+    rt_handle_set(h);
+    K r = rt_hook_call(msg_type == SER_SYNC ? ".z.pg" : ".z.ps", msg);
+    if (!r) r = q_value(msg);
+    rt_handle_set(0);
+    return r;
+}
+
+/* GET /?expr and its .txt/.json forms. Ownership: returns new. */
+static K rt_http_eval(struct net_conn *c, const char *expr)
+{
+    (void)c;
+    return q_eval(expr, (J)strlen(expr));
+}
+
+/* Run a connection hook (.z.po / .z.pc) with the handle; errors are printed. */
+static void rt_conn_hook(const char *name, int h)
+{
+    K arg = ki(h);
+    if (!arg) return;
+    rt_handle_set(h);
+    K r = rt_hook_call(name, arg);
+    rt_handle_set(0);
+    if (r && r->t == KERR) fprintf(stderr, "%s: %s: '%s\n", rt.name, name, r->s);
+    r0(r);
+    r0(arg);
+}
+
+static void rt_on_open(struct net_conn *c) { rt_conn_hook(".z.po", net_conn_handle(c)); }
+
+static void rt_on_close(struct net_conn *c)
+{
+    int h = net_conn_handle(c);
+    if (rt.close_fn) rt.close_fn(h);
+    rt_conn_hook(".z.pc", h);
+}
+
+/* The timer: the role's function, else .z.ts with the local timestamp (kdb+). */
+static void rt_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    (void)arg;
+    if (rt.timer_fn) { rt.timer_fn(rt.timer_ctx); return; }
+    static const char call[] = ".z.ts .z.P";
+    K r = q_eval(call, (J)strlen(call));
+    if (r && r->t == KERR && strcmp(r->s, ".z.ts") != 0) fprintf(stderr, "'%s\n", r->s);
+    r0(r);
+}
+
+int rt_init(const char *name)
+{
+    struct net_handler handler = {
+        .on_message = rt_on_message, .http_eval = rt_http_eval,
+        .on_open = rt_on_open, .on_close = rt_on_close,
+    };
+    rt.name = name ? name : "runtime";
+    if (!(rt.base = event_base_new())) {
+        fprintf(stderr, "%s: no event loop\n", rt.name);
+        return -1;
+    }
+    if (net_init(rt.base, &handler, NULL) != 0) {
+        fprintf(stderr, "%s: %s\n", rt.name, net_errmsg());
+        event_base_free(rt.base);
+        rt.base = NULL;
+        return -1;
+    }
+    net_text_fn_set(fmt_display);
+    return 0;
+}
+
+void rt_fini(void)
+{
+    if (!rt.base) return;
+    net_fini();
+    if (rt.timer) event_free(rt.timer);
+    event_base_free(rt.base);
+    memset(&rt, 0, sizeof rt);
+}
+
+struct event_base *rt_base(void) { return rt.base; }
+
+int rt_listen(const char *port_spec)
+{
+    int port = net_listen(port_spec);
+    if (port < 0) {
+        fprintf(stderr, "%s: -p %s: %s\n", rt.name, port_spec, net_errmsg());
+        return -1;
+    }
+    q_port_set(port);
+    return port;
+}
+
+int rt_timer_start(int ms, rt_timer_fn fn, void *ctx)
+{
+    if (rt.timer) { event_free(rt.timer); rt.timer = NULL; }
+    rt.timer_fn = fn;
+    rt.timer_ctx = ctx;
+    if (ms <= 0) return 0;
+    struct timeval every = { .tv_sec = ms / RT_MS_PER_SEC,
+                             .tv_usec = ms % RT_MS_PER_SEC * RT_US_PER_MS };
+    rt.timer = event_new(rt.base, -1, EV_PERSIST, rt_on_timer, NULL);
+    if (!rt.timer || event_add(rt.timer, &every) != 0) {
+        fprintf(stderr, "%s: no timer\n", rt.name);
+        return -1;
+    }
+    return 0;
+}
+
+void rt_message_fn_set(rt_message_fn fn) { rt.message_fn = fn; }
+void rt_close_fn_set(rt_close_fn fn) { rt.close_fn = fn; }
+int rt_handle(void) { return rt.handle; }
+
+int rt_run(void) { return event_base_dispatch(rt.base) < 0 ? 1 : 0; }
+void rt_stop(void) { if (rt.base) event_base_loopbreak(rt.base); }

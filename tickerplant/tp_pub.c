@@ -1,0 +1,300 @@
+/* tp_pub.c: the tickerplant's subscribers (tick-architecture.md §6–7): .u.sub/.u.add/
+ * .u.del, publishing each (table, filter) message once to every handle sharing it, the
+ * slow-subscriber cut-off, .u.end, and the .u.w/.u.stats views. Ingest is tp_upd.c.
+ * SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "net.h"
+#include "ser.h"
+#include "tp.h"
+
+#define TP_SUBS_MIN_CAP 8
+
+/* Room for n handles in the scratch arrays. Returns 0 or -1. */
+static int tp_scratch_reserve(int n)
+{
+    if (n <= tp.scratch_cap) return 0;
+    int cap = n < TP_SUBS_MIN_CAP ? TP_SUBS_MIN_CAP : n * 2;
+    int *hs = realloc(tp.scratch_handles, (size_t)cap * sizeof *hs);
+    if (!hs) return -1;
+    tp.scratch_handles = hs;
+    char *done = realloc(tp.scratch_done, (size_t)cap);
+    if (!done) return -1;
+    tp.scratch_done = done;
+    tp.scratch_cap = cap;
+    return 0;
+}
+
+/* Send (`upd;t;cols as a table) once to hs[0..n): cols are slotted into the table's
+ * skeleton for the encode and the empty columns put back. Ownership: cols borrowed. */
+static void tp_send(struct tp_table *t, K cols, const int *hs, int n)
+{
+    for (int c = 0; c < t->ncols; c++) kK(t->pub_vals)[c] = kK(cols)[c];
+    K err = NULL;
+    int sent = net_send_many(hs, n, SER_ASYNC, t->pub_msg, &err);
+    for (int c = 0; c < t->ncols; c++) kK(t->pub_vals)[c] = kK(t->pub_empty)[c];
+    if (sent < 0) {
+        log_error("tp: cannot publish %s: '%s", t->name, err ? err->s : "wsfull");
+        r0(err);
+        return;
+    }
+    t->pub_msgs += sent;
+}
+
+static int tp_sym_in(S s, K syms)
+{
+    for (J i = 0; i < syms->n; i++) if (kS(syms)[i] == s) return 1;
+    return 0;
+}
+
+/* The rows of cols whose sym is in syms, into t->filt_cols. Returns the row count. */
+static J tp_filter(struct tp_table *t, K cols, J rows, K syms)
+{
+    K symcol = kK(cols)[t->sym_col];
+    J kept = 0;
+    for (J r = 0; r < rows; r++) {
+        if (!tp_sym_in(kS(symcol)[r], syms)) continue;
+        for (int c = 0; c < t->ncols; c++) {
+            K src = kK(cols)[c];
+            K *dst = &kK(t->filt_cols)[c];
+            if (src->t == 0) (void)jk(dst, r1(kK(src)[r]));  /* no memory: row short, */
+            else (void)ja(dst, kG(src) + r * k_item_size(src->t)); /* caught below */
+        }
+        kept++;
+    }
+    for (int c = 0; c < t->ncols; c++) if (kK(t->filt_cols)[c]->n != kept) return -1;
+    return kept;
+}
+
+static void tp_filter_clear(struct tp_table *t)
+{
+    for (int c = 0; c < t->ncols; c++) {
+        K v = kK(t->filt_cols)[c];
+        if (v->t == 0) for (J i = 0; i < v->n; i++) r0(kK(v)[i]);
+        v->n = 0;
+    }
+}
+
+/* Disconnect a subscriber whose output queue passed the limit (§7). */
+static void tp_cut_off(int h, J queued)
+{
+    struct net_conn *c = net_conn_get(h);
+    uint32_t a = c ? net_conn_addr(c) : 0;
+    log_warn("tp: slow subscriber handle %d (%u.%u.%u.%u) has %lld bytes queued, over the "
+             "limit %lld; disconnecting", h, a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff,
+             a & 0xff, (long long)queued, (long long)tp.opt.max_sub_bytes);
+    tp.slow_drops++;
+    tp_on_close(h);
+    if (net_hclose(h) != 0) log_warn("tp: cannot close handle %d", h);
+}
+
+/* Cut off t's subscribers over the output limit. */
+static void tp_check_slow(struct tp_table *t)
+{
+    for (int i = 0; i < t->nsubs; i++) {
+        int h = t->subs[i].handle;
+        J queued = net_conn_queued_bytes(net_conn_get(h));
+        if (queued > tp.opt.max_sub_bytes) { tp_cut_off(h, queued); i = -1; }
+    }
+}
+
+void tp_publish(struct tp_table *t, K cols, J rows)
+{
+    if (t->nsubs == 0 || tp_scratch_reserve(t->nsubs)) return;
+    int *hs = tp.scratch_handles, n = 0;
+    for (int i = 0; i < t->nsubs; i++) if (!t->subs[i].syms) hs[n++] = t->subs[i].handle;
+    if (n) tp_send(t, cols, hs, n);
+    int is_symbol = kK(cols)[t->sym_col]->t == KS;
+    memset(tp.scratch_done, 0, (size_t)t->nsubs);
+    for (int i = 0; i < t->nsubs; i++) {
+        K syms = t->subs[i].syms;
+        if (!syms || tp.scratch_done[i]) continue;
+        n = 0;
+        for (int k = i; k < t->nsubs; k++) {
+            if (!t->subs[k].syms || !k_match(t->subs[k].syms, syms)) continue;
+            tp.scratch_done[k] = 1;
+            hs[n++] = t->subs[k].handle;
+        }
+        if (!is_symbol) { tp_send(t, cols, hs, n); continue; }  /* filter only on symbols */
+        J kept = tp_filter(t, cols, rows, syms);
+        if (kept < 0) log_error("tp: no memory to filter %s", t->name);
+        else if (kept > 0) tp_send(t, t->filt_cols, hs, n);  /* none kept: no message */
+        tp_filter_clear(t);
+    }
+    tp_check_slow(t);
+}
+
+/* The filter for syms: NULL for ` (all), else a symbol vector. *err set on a bad type.
+ * Ownership: syms borrowed; returns new. */
+static K tp_filter_new(K syms, K *err)
+{
+    *err = NULL;
+    if (syms->t == -KS) return syms->s[0] ? knk(1, ks(syms->s)) : NULL;
+    if (syms->t == KS) {
+        K v = ktn(KS, 0);
+        for (J i = 0; v && i < syms->n; i++) if (!tp_sym_in(kS(syms)[i], v)) js(&v, kS(syms)[i]);
+        return v;
+    }
+    if (syms->t == 0 && syms->n == 0) return ktn(KS, 0);
+    *err = krr("type");
+    return NULL;
+}
+
+static struct tp_sub *tp_sub_find(struct tp_table *t, int h)
+{
+    for (int i = 0; i < t->nsubs; i++) if (t->subs[i].handle == h) return &t->subs[i];
+    return NULL;
+}
+
+/* .u.add for one table. Ownership: filter consumed (NULL = all); returns new. */
+static K tp_add_one(struct tp_table *t, int h, K filter)
+{
+    struct tp_sub *s = tp_sub_find(t, h);
+    if (s) {
+        /* union; "all" stays all (§6 quirk, divergence documented) */
+        if (!s->syms || !filter) { r0(s->syms); r0(filter); s->syms = NULL; }
+        else {
+            for (J i = 0; i < filter->n; i++)
+                if (!tp_sym_in(kS(filter)[i], s->syms)) js(&s->syms, kS(filter)[i]);
+            r0(filter);
+        }
+    } else {
+        if (t->nsubs == t->subs_cap) {
+            int cap = t->subs_cap ? t->subs_cap * 2 : TP_SUBS_MIN_CAP;
+            struct tp_sub *subs = realloc(t->subs, (size_t)cap * sizeof *subs);
+            if (!subs) { r0(filter); return krr("wsfull"); }
+            t->subs = subs;
+            t->subs_cap = cap;
+        }
+        t->subs[t->nsubs++] = (struct tp_sub){ .handle = h, .syms = filter };
+    }
+    tp.is_globals_dirty = 1;
+    return knk(2, ks(t->name), r1(t->schema));
+}
+
+K tp_sub(int h, K table, K syms, int is_add)
+{
+    if (table->t != -KS) return krr("type");
+    K err;
+    if (!table->s[0]) {  /* ` : every table, a list of results */
+        K all;
+        all = ktn(0, tp.ntables);
+        for (int i = 0; all && i < tp.ntables; i++) {
+            K f = tp_filter_new(syms, &err);
+            if (err) { r0(all); return err; }
+            if (!is_add) tp_del(&tp.tables[i], h);
+            kK(all)[i] = tp_add_one(&tp.tables[i], h, f);
+        }
+        return all ? all : krr("wsfull");
+    }
+    struct tp_table *t = tp_table_find(table->s);
+    if (!t) return krr(table->s);
+    K f = tp_filter_new(syms, &err);
+    if (err) return err;
+    if (!is_add) tp_del(t, h);
+    return tp_add_one(t, h, f);
+}
+
+void tp_del(struct tp_table *t, int h)
+{
+    int k = 0;
+    for (int i = 0; i < t->nsubs; i++) {
+        if (t->subs[i].handle == h) { r0(t->subs[i].syms); tp.is_globals_dirty = 1; }
+        else t->subs[k++] = t->subs[i];
+    }
+    t->nsubs = k;
+}
+
+void tp_on_close(int h)
+{
+    for (int i = 0; i < tp.ntables; i++) tp_del(&tp.tables[i], h);
+}
+
+/* Distinct subscriber handles into the scratch array; returns the count. */
+static int tp_all_handles(void)
+{
+    int total = 0, n = 0;
+    for (int i = 0; i < tp.ntables; i++) total += tp.tables[i].nsubs;
+    if (tp_scratch_reserve(total)) return 0;
+    for (int i = 0; i < tp.ntables; i++)
+        for (int k = 0; k < tp.tables[i].nsubs; k++) {
+            int h = tp.tables[i].subs[k].handle, seen = 0;
+            for (int m = 0; m < n && !seen; m++) seen = tp.scratch_handles[m] == h;
+            if (!seen) tp.scratch_handles[n++] = h;
+        }
+    return n;
+}
+
+void tp_send_end(I date)
+{
+    int n = tp_all_handles();
+    K msg = knk(2, ks(".u.end"), kd(date));
+    K err = NULL;
+    if (!msg || (n && net_send_many(tp.scratch_handles, n, SER_ASYNC, msg, &err) < 0))
+        log_error("tp: cannot send .u.end: '%s", err ? err->s : "wsfull");
+    r0(err);
+    r0(msg);
+}
+
+K tp_w_dict(void)
+{
+    K keys = ktn(KS, tp.ntables), vals = ktn(0, tp.ntables);
+    for (int i = 0; keys && vals && i < tp.ntables; i++) {
+        struct tp_table *t = &tp.tables[i];
+        kS(keys)[i] = t->name;
+        K subs = kK(vals)[i] = ktn(0, t->nsubs);
+        for (int k = 0; subs && k < t->nsubs; k++)
+            kK(subs)[k] = knk(2, ki(t->subs[k].handle),
+                              t->subs[k].syms ? r1(t->subs[k].syms) : ks(""));
+    }
+    return keys && vals ? xD(keys, vals) : (r0(keys), r0(vals), krr("wsfull"));
+}
+
+/* A table from names (space separated) and columns. Ownership: consumes cols. */
+static K tp_table_of(const char *names, K cols)
+{
+    K keys = ktn(KS, 0);
+    char word[TP_NAME_BYTES];
+    for (const char *p = names; keys && *p;) {
+        size_t n = strcspn(p, " ");
+        snprintf(word, sizeof word, "%.*s", (int)n, p);
+        js(&keys, ss(word));
+        p += n + (p[n] == ' ');
+    }
+    return keys && cols ? xT(xD(keys, cols)) : (r0(keys), r0(cols), krr("wsfull"));
+}
+
+K tp_stats(void)
+{
+    K name = ktn(KS, tp.ntables), msgs = ktn(KJ, tp.ntables), rows = ktn(KJ, tp.ntables);
+    K pubs = ktn(KJ, tp.ntables), subs = ktn(KJ, tp.ntables), buf = ktn(KJ, tp.ntables);
+    for (int i = 0; name && msgs && rows && pubs && subs && buf && i < tp.ntables; i++) {
+        struct tp_table *t = &tp.tables[i];
+        kS(name)[i] = t->name;
+        kJ(msgs)[i] = t->msgs;
+        kJ(rows)[i] = t->rows;
+        kJ(pubs)[i] = t->pub_msgs;
+        kJ(subs)[i] = t->nsubs;
+        kJ(buf)[i] = t->buf_rows;
+    }
+    K tables = tp_table_of("table msgs rows published subscribers buffered",
+                           knk(6, name, msgs, rows, pubs, subs, buf));
+    int n = tp_all_handles();
+    K hs = ktn(KI, n), queued = ktn(KJ, n);
+    for (int i = 0; hs && queued && i < n; i++) {
+        kI(hs)[i] = tp.scratch_handles[i];
+        kJ(queued)[i] = net_conn_queued_bytes(net_conn_get(tp.scratch_handles[i]));
+    }
+    K subscribers = tp_table_of("handle queued", knk(2, hs, queued));
+    K keys = ktn(KS, 0);
+    const char *names[] = { "tables", "subscribers", "journal", "journalbytes", "i", "j",
+                            "rejected", "slowdrops", "maxsubbytes" };
+    for (size_t i = 0; keys && i < sizeof names / sizeof *names; i++) js(&keys, ss(names[i]));
+    K vals = knk(9, tables, subscribers, ks(tp.jnl ? tp.jnl_path : ""),
+                 kj(tp.jnl ? jnl_bytes(tp.jnl) : 0), kj(tp.i), kj(tp.j), kj(tp.rejected),
+                 kj(tp.slow_drops), kj(tp.opt.max_sub_bytes));
+    return keys && vals ? xD(keys, vals) : (r0(keys), r0(vals), krr("wsfull"));
+}
