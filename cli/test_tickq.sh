@@ -1,6 +1,6 @@
 #!/bin/sh
 # test_tickq.sh: tickq end to end: -e, exit status, piped console lines, a script with
-# .z.x, \\, and -p with the remote console -c on a free port.
+# .z.x, \\, -p with the remote console -c on a free port, and the runtime's .z.w .z.pc .z.pg.
 # Usage: test_tickq.sh path/to/tickq      SPDX-License-Identifier: MIT
 set -u
 TICKQ=$1
@@ -33,6 +33,11 @@ check "-c -e sync string" "12 23 35" "$("$TICKQ" -c ":$port" -e '2 3 5 + 10 20 3
 check "-c lines" "6" "$(printf 'a:3\na*2\n' | "$TICKQ" -c "localhost:$port")"
 "$TICKQ" -c ":$port" -e '1+`a' >/dev/null 2>&1; rc=$?
 check "-c -e error exits 1" "1" "$rc"
+check ".z.w is the caller's handle" "1b" "$("$TICKQ" -c ":$port" -e '.z.w>0')"
+"$TICKQ" -c ":$port" -e 'pcs:0#0i;.z.pc:{pcs,:x}' >/dev/null 2>&1
+check ".z.pc runs on close" "1b" "$("$TICKQ" -c ":$port" -e '0<count pcs')"
+"$TICKQ" -c ":$port" -e '.z.pg:{$[x~"ping";`pong;value x]}' >/dev/null 2>&1
+check ".z.pg handles sync requests" "\`pong" "$("$TICKQ" -c ":$port" -e 'ping')"
 kill "$server"
 wait "$server" 2>/dev/null
 

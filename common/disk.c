@@ -92,9 +92,9 @@ int dsk_header_check(const char *path, const struct dsk_header *h, J file_bytes,
     J width = dsk_item_bytes(h->item_type);
     J room = file_bytes - DSK_DATA_OFFSET;
     if (h->count > room / width)
-        return dsk_fail(err, path, "truncated: header says %lld items (%lld bytes), "
-                        "file has %lld bytes", (long long)h->count,
-                        (long long)(DSK_DATA_OFFSET + h->count * width),
+        return dsk_fail(err, path, "truncated: header says %lld items of %lld bytes, "
+                        "file has room for %lld (%lld bytes)", (long long)h->count,
+                        (long long)width, (long long)(room > 0 ? room / width : 0),
                         (long long)file_bytes);
     return 0;
 }
@@ -114,21 +114,23 @@ static int dsk_temp_name(char *out, size_t size, const char *path)
 int dsk_writer_open(struct dsk_writer *w, const char *path, char *err)
 {
     w->fd = -1;
-    w->path = path;
+    w->has_temp = 0;
+    w->is_finished = 0;
     w->used = 0;
     w->written = 0;
     w->buf = NULL;
-    if (dsk_temp_name(w->tmp, sizeof w->tmp, path))
+    if (snprintf(w->path, sizeof w->path, "%s", path) >= (int)sizeof w->path
+        || dsk_temp_name(w->tmp, sizeof w->tmp, path))
         return dsk_fail(err, path, "path too long");
     w->buf = malloc(DSK_WRITE_BUFFER_BYTES);
     if (!w->buf) return dsk_fail(err, path, "out of memory for the write buffer");
     w->fd = mkstemp(w->tmp);
     if (w->fd < 0) {
         int e = errno;
-        free(w->buf);
-        w->buf = NULL;
+        dsk_writer_abort(w);
         return dsk_fail(err, path, "cannot create temp file %s: %s", w->tmp, strerror(e));
     }
+    w->has_temp = 1;
     if (fchmod(w->fd, DSK_FILE_MODE)) {
         int e = errno;
         dsk_writer_abort(w);
@@ -216,12 +218,26 @@ int dsk_writer_gather(struct dsk_writer *w, const G *base, int width, const J *p
 }
 #undef DSK_GATHER
 
-int dsk_writer_commit(struct dsk_writer *w, const struct dsk_header *h, char *err)
+int dsk_writer_finish(struct dsk_writer *w, const struct dsk_header *h, char *err)
 {
     if (dsk_writer_flush(w, err)) return -1;
-    const char *step = "write the header";
-    if (pwrite(w->fd, h, sizeof *h, 0) != (ssize_t)sizeof *h) goto fail;
-    step = "fdatasync";
+    if (pwrite(w->fd, h, sizeof *h, 0) != (ssize_t)sizeof *h) {
+        int e = errno;
+        dsk_writer_abort(w);
+        return dsk_fail(err, w->path, "cannot write the header: %s", strerror(e));
+    }
+    /* Speed only: start writing back now; fdatasync at commit still waits for it all. */
+    (void)sync_file_range(w->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    free(w->buf);
+    w->buf = NULL;
+    w->is_finished = 1;
+    return 0;
+}
+
+int dsk_writer_commit(struct dsk_writer *w, const struct dsk_header *h, char *err)
+{
+    if (!w->is_finished && dsk_writer_finish(w, h, err)) return -1;
+    const char *step = "fdatasync";
     if (fdatasync(w->fd)) goto fail;
     step = "close";
     int fd = w->fd;
@@ -229,8 +245,7 @@ int dsk_writer_commit(struct dsk_writer *w, const struct dsk_header *h, char *er
     if (close(fd)) goto fail;
     step = "rename the temp file";
     if (rename(w->tmp, w->path)) goto fail;
-    free(w->buf);
-    w->buf = NULL;
+    w->has_temp = 0;
     return 0;
 fail: {
         int e = errno;
@@ -242,26 +257,35 @@ fail: {
 void dsk_writer_abort(struct dsk_writer *w)
 {
     if (w->fd >= 0) { (void)close(w->fd); w->fd = -1; }  /* the file is discarded anyway */
-    if (w->buf) {
+    if (w->has_temp) {
         (void)unlink(w->tmp);   /* best effort: a leftover hidden temp is ignored by loads */
-        free(w->buf);
-        w->buf = NULL;
+        w->has_temp = 0;
     }
+    free(w->buf);
+    w->buf = NULL;
+}
+
+int dsk_file_start(struct dsk_writer *w, const char *path, const struct dsk_header *h,
+                   const G *base, const J *perm, char *err)
+{
+    if (dsk_writer_open(w, path, err)) return -1;
+    int width = dsk_item_bytes(h->item_type);
+    if (dsk_writer_gather(w, base, width, perm, h->count, err)) return -1;
+    return dsk_writer_finish(w, h, err);
 }
 
 int dsk_file_write(const char *path, const struct dsk_header *h, const G *base,
                    const J *perm, char *err)
 {
     struct dsk_writer w;
-    if (dsk_writer_open(&w, path, err)) return -1;
-    int width = dsk_item_bytes(h->item_type);
-    if (dsk_writer_gather(&w, base, width, perm, h->count, err)) return -1;
+    if (dsk_file_start(&w, path, h, base, perm, err)) return -1;
     return dsk_writer_commit(&w, h, err);
 }
 
 /* ---- writing columns -------------------------------------------------------- */
 
-/* The item type shared by every item of nested column col, or 0 if unmappable. */
+/* The item type shared by every item of nested column col, or 0 if unmappable.
+ * Ownership: col borrowed. */
 static int dsk_nested_type(K col)
 {
     if (col->n == 0) return DSK_NESTED_EMPTY_TYPE;
@@ -272,7 +296,8 @@ static int dsk_nested_type(K col)
     return t;
 }
 
-/* Nested column: items of the vectors into path#, then the end offsets into path. */
+/* Nested column: items of the vectors into path#, then the end offsets into path.
+ * Ownership: col borrowed. Returns 0/-1. */
 static int dsk_nested_write(const char *path, K col, const J *perm, int attr, char *err)
 {
     int t = dsk_nested_type(col);
@@ -378,7 +403,8 @@ int dsk_column_write(const char *path, K col, K syms, char *err)
 
 static void (*dsk_prev_release)(K x);   /* the hook we replaced, for others' mappings */
 
-/* r0 of a mapped value: unmap it if it is ours (the header sits in front of it). */
+/* r0 of a mapped value: unmap it if it is ours (the header sits in front of it).
+ * Ownership: consumes x (its last reference). */
 static void dsk_mapped_release(K x)
 {
     struct dsk_header *h = (struct dsk_header *)(void *)((char *)x - DSK_K_HEADER_OFFSET);
@@ -440,16 +466,17 @@ out:
     return NULL;
 }
 
-/* Symbol column: resolve the mapped indexes through syms into a new KS vector. */
+/* Symbol column: resolve the mapped indexes through syms into a new KS vector.
+ * Ownership: idx and syms borrowed; returns new, or NULL with err. */
 static K dsk_sym_resolve(const char *path, K idx, K syms, char *err)
 {
-    if (!syms || syms->t != KS) {
+    if ((!syms || syms->t != KS) && idx->n) {
         dsk_fail(err, path, "symbol column but no sym domain given");
         return NULL;
     }
     K out = ktn(KS, idx->n);
     if (!out) { dsk_fail(err, path, "out of memory for %lld symbols", (long long)idx->n); return NULL; }
-    J limit = syms->n;
+    J limit = syms ? syms->n : 0;
     for (J i = 0; i < idx->n; i++) {
         J v = idx->t == KI ? (J)kI(idx)[i] : kJ(idx)[i];
         if (v < 0 || v >= limit) {
@@ -464,7 +491,8 @@ static K dsk_sym_resolve(const char *path, K idx, K syms, char *err)
     return out;
 }
 
-/* Nested column: path holds end offsets, path# the items; copy into a general list. */
+/* Nested column: path holds end offsets, path# the items; copy into a general list.
+ * Ownership: ends (the mapped index) borrowed; returns new, or NULL with err. */
 static K dsk_nested_load(const char *path, K ends, char *err)
 {
     char data_path[DSK_PATH_BYTES];

@@ -12,8 +12,8 @@
 
 /* Every dsk_ function that can fail returns 0/-1 (or a value/NULL) and leaves in err
  * (DSK_ERR_BYTES) a message naming the file path and what is wrong with it, e.g.
- * "/hdb/2024.01.15/trade/price: truncated: header says 1000 items (8064 bytes), file
- * has 4096 bytes". err is untouched on success. */
+ * "/hdb/2024.01.15/trade/price: truncated: header says 1000 items of 8 bytes, file
+ * has room for 503 (4096 bytes)". On success err holds nothing of interest. */
 
 /* ---- column files ----------------------------------------------------------- */
 
@@ -51,8 +51,8 @@ K dsk_sym_load(const char *root, char *err);
  * order of first appearance; existing ones never move. The file is locked (flock) for
  * the whole read-append-commit, so concurrent writers cannot corrupt it, and the
  * header's count is committed after the text is durable, so a crash leaves the old
- * domain. *indexes_out receives a new KI vector of indexes (KJ if the domain ever
- * passes 2^31 symbols). Ownership: symcol borrowed; *indexes_out new. Returns 0/-1. */
+ * domain. *indexes_out receives a new KI vector of indexes (KJ if the domain could
+ * pass 2^31 symbols). Ownership: symcol borrowed; *indexes_out new. Returns 0/-1. */
 int dsk_sym_enumerate(const char *root, K symcol, K *indexes_out, char *err);
 
 /* ---- splayed tables and partitions ------------------------------------------ */

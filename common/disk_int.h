@@ -77,9 +77,11 @@ int dsk_header_check(const char *path, const struct dsk_header *h, J file_bytes,
 
 struct dsk_writer {
     int fd;                          /* the temp file; -1 when closed */
-    const char *path;                /* the final name (borrowed) */
+    int has_temp;                    /* the temp file exists and is ours to remove */
+    int is_finished;                 /* items and header written, writeback started */
+    char path[DSK_PATH_BYTES];       /* the final name */
     char tmp[DSK_PATH_BYTES];        /* the hidden temp name */
-    G *buf;                          /* DSK_WRITE_BUFFER_BYTES */
+    G *buf;                          /* DSK_WRITE_BUFFER_BYTES; NULL once finished */
     size_t used;                     /* bytes buffered */
     J written;                       /* bytes written to fd, header placeholder included */
 };
@@ -91,10 +93,18 @@ int dsk_writer_put(struct dsk_writer *w, const void *bytes, size_t n, char *err)
 /* Append items base[perm[i]] for i < n (perm NULL: in order), width bytes each. */
 int dsk_writer_gather(struct dsk_writer *w, const G *base, int width, const J *perm, J n,
                       char *err);
-/* Write h at offset 0, fdatasync, rename to the final name. Returns 0 or -1. */
+/* Write the buffered bytes and h at offset 0, and start writeback without waiting, so
+ * the disk works while the caller prepares the next file. Returns 0 or -1 (aborted). */
+int dsk_writer_finish(struct dsk_writer *w, const struct dsk_header *h, char *err);
+/* Finish (if not yet), fdatasync, close, rename to the final name. Returns 0 or -1. */
 int dsk_writer_commit(struct dsk_writer *w, const struct dsk_header *h, char *err);
 /* Close and remove the temp file (safe to call twice). */
 void dsk_writer_abort(struct dsk_writer *w);
+
+/* Open w on path and write h then the items of base (through perm when set), finished
+ * but not committed. Returns 0/-1. */
+int dsk_file_start(struct dsk_writer *w, const char *path, const struct dsk_header *h,
+                   const G *base, const J *perm, char *err);
 
 /* Write a whole file: h then n items of base (through perm when set). Returns 0/-1. */
 int dsk_file_write(const char *path, const struct dsk_header *h, const G *base,

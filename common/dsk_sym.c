@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #define DSK_SYMMAP_MIN_SLOTS 64      /* power of two */
+#define DSK_SYMTEXT_MIN_BYTES 256    /* first buffer for new symbols' text */
 #define DSK_SYM_FILE_MODE 0644
 #define DSK_PTR_HASH_MUL 0x9E3779B97F4A7C15ULL   /* Fibonacci hashing of pointers */
 
@@ -92,7 +93,8 @@ K dsk_sym_load(const char *root, char *err)
     char path[DSK_PATH_BYTES];
     if (dsk_sym_path(path, sizeof path, root, err)) return NULL;
     struct stat st;
-    if (stat(path, &st) && errno == ENOENT) return ktn(KS, 0);
+    /* Missing, or created by an enumerate that died before its first commit: empty. */
+    if (stat(path, &st) ? errno == ENOENT : st.st_size == 0) return ktn(KS, 0);
     return dsk_names_read(path, err);
 }
 
@@ -107,7 +109,7 @@ static int dsk_symtext_add(struct dsk_symtext *t, S s)
 {
     size_t n = strlen(s) + 1;
     if (t->used + n > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : DSK_SYMMAP_MIN_SLOTS;
+        size_t cap = t->cap ? t->cap * 2 : DSK_SYMTEXT_MIN_BYTES;
         while (cap < t->used + n) cap *= 2;
         char *bytes = realloc(t->bytes, cap);
         if (!bytes) return -1;

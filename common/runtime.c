@@ -75,6 +75,17 @@ static K rt_http_eval(struct net_conn *c, const char *expr)
     return q_eval(expr, (J)strlen(expr));
 }
 
+/* GET /: the root tables, as q's page lists them. Ownership: returns new. */
+static K rt_http_names(struct net_conn *c)
+{
+    (void)c;
+    static const char src[] = "tables`.";
+    K r = q_eval(src, (J)strlen(src));
+    if (r && r->t == KS) return r;
+    r0(r);
+    return ktn(KS, 0);
+}
+
 /* Run a connection hook (.z.po / .z.pc) with the handle; errors are printed. */
 static void rt_conn_hook(const char *name, int h)
 {
@@ -114,6 +125,7 @@ int rt_init(const char *name)
 {
     struct net_handler handler = {
         .on_message = rt_on_message, .http_eval = rt_http_eval,
+        .http_names = rt_http_names,
         .on_open = rt_on_open, .on_close = rt_on_close,
     };
     rt.name = name ? name : "runtime";

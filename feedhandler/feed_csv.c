@@ -57,7 +57,8 @@ static void trim(struct feed_csv_field *f)
     while (f->n && (f->text[f->n - 1] == ' ' || f->text[f->n - 1] == '\t')) f->n--;
 }
 
-/* Map header fields to schema columns. Returns 0 or -1 (err set). */
+/* Map header fields to schema columns. Returns 0 or -1 (err set).
+ * Ownership: names and vecs borrowed. */
 static int map_header(struct feed_csv *c, K names, K vecs, char *err)
 {
     int n_schema = (int)names->n, *seen = calloc((size_t)n_schema, sizeof *seen);
@@ -160,7 +161,8 @@ void feed_csv_close(struct feed_csv *c)
     c->line = NULL;
 }
 
-/* Parse the fields of one split line into row i of cols. Returns 0, or -1 (reported). */
+/* Parse the fields of one split line into row i of cols. Returns 0, or -1 (reported).
+ * Ownership: cols borrowed. */
 static int parse_row(struct feed_csv *c, K cols, J i)
 {
     char why[FEED_WHY_BYTES];

@@ -23,6 +23,7 @@
 #define FEED_GEN_NEW_PRICE_MIN 10    /* start price of a symbol not in the cookbook list */
 #define FEED_GEN_NEW_PRICE_SPAN 90
 #define FEED_GEN_DEFAULT_EX 'N'
+#define FEED_GEN_SIDES 2             /* $[rand 2;trade;quote]: an even coin */
 #define FEED_GEN_MAX_SYMS 100000
 #define FEED_GEN_SYM_BYTES 64
 #define FEED_GEN_UNIFORM_SCALE (1.0 / 9007199254740992.0)   /* 2^-53 */
@@ -152,7 +153,13 @@ static int syms_parse(struct feed_gen *g, const char *text, char *err)
 static int syms_load(struct feed_gen *g, const char *spec, char *err)
 {
     struct stat st;
-    if (stat(spec, &st) || !S_ISREG(st.st_mode)) return syms_parse(g, spec, err);
+    if (stat(spec, &st) || !S_ISREG(st.st_mode)) {
+        if (strchr(spec, '/')) {   /* a path, not a list: symbols do not hold '/' here */
+            snprintf(err, FEED_GEN_ERR_BYTES, "--syms %s: no such file", spec);
+            return -1;
+        }
+        return syms_parse(g, spec, err);
+    }
     FILE *f = fopen(spec, "r");
     if (!f) { snprintf(err, FEED_GEN_ERR_BYTES, "--syms %s: cannot open", spec); return -1; }
     char *text = calloc(1, (size_t)st.st_size + 1);
@@ -180,7 +187,8 @@ static int default_syms(struct feed_gen *g, char *err)
     return 0;
 }
 
-/* The sent columns of one table: the schema's after time, each with its role. */
+/* The sent columns of one table: the schema's after time, each with its role.
+ * Ownership: schema borrowed. */
 static int layout_init(struct feed_gen_layout *l, int table, K schema, char *err)
 {
     K names = kK(schema)[0], tables = kK(schema)[1];
@@ -268,6 +276,7 @@ static void row_draw(struct feed_gen *g, int table, struct row *r)
     }
 }
 
+/* Store row r at index i of the columns in data. Ownership: data borrowed. */
 static void row_store(const struct feed_gen_layout *l, const struct row *r, K data, J i)
 {
     for (int c = 0; c < l->n; c++) {
@@ -285,7 +294,7 @@ static void row_store(const struct feed_gen_layout *l, const struct row *r, K da
 
 K feed_gen_next(struct feed_gen *g, int *table, J *rows)
 {
-    int t = feed_gen_below(g, 2) ? FEED_GEN_TRADE : FEED_GEN_QUOTE;   /* $[rand 2;t;q] */
+    int t = feed_gen_below(g, FEED_GEN_SIDES) ? FEED_GEN_TRADE : FEED_GEN_QUOTE;   /* $[rand 2;t;q] */
     J max = t == FEED_GEN_TRADE ? FEED_GEN_MAX_TRADES : FEED_GEN_QUOTES_PER_TRADE * FEED_GEN_MAX_TRADES;
     J n = g->fixed_rows > 0 ? g->fixed_rows : 1 + feed_gen_below(g, max);
     const struct feed_gen_layout *l = &g->tables[t];

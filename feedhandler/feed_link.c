@@ -122,8 +122,9 @@ static int link_connect(struct feed_link *l)
     int h = net_hopen(l->host, l->port, l->credentials, l->connect_timeout_ms);
     if (h > 0) {
         if (l->connects || l->attempts)
-            log_info("feedhandler: connected to %s:%d after %lld failed attempts; sending %lld queued messages (%lld rows)",
-                     l->host, l->port, (long long)l->attempts, (long long)l->queue_n, (long long)l->queue_rows);
+            log_info("feedhandler: connected to %s:%d after %lld failed attempts; sending %lld queued messages "
+                     "(%lld rows); %lld rows dropped so far", l->host, l->port, (long long)l->attempts,
+                     (long long)l->queue_n, (long long)l->queue_rows, (long long)l->dropped_rows);
         else
             log_info("feedhandler: connected to %s:%d", l->host, l->port);
         l->handle = h;

@@ -1,8 +1,7 @@
-/* feed_link.h: the feed handler's link to a tickerplant: a FIFO of (`.u.upd;t;data)
- * messages, sent async and confirmed with q's `h""` idiom (a sync empty string answered
- * only after everything before it was processed); on loss, reconnect with exponential
- * backoff and resend every unconfirmed message in order. What does not fit the row
- * limit is dropped and counted. Generation is feed_gen.c / feed_csv.c.
+/* feed_link.h: the feed handler's tickerplant link: a FIFO of (`.u.upd;t;data) sent async
+ * and confirmed with q's `h""` idiom (answered only after all before it was processed);
+ * on loss, reconnect with backoff and resend the unconfirmed in order; rows past the
+ * limit are dropped and counted. Generation is feed_gen.c / feed_csv.c.
  * SPDX-License-Identifier: MIT */
 #ifndef TICK_FEED_LINK_H
 #define TICK_FEED_LINK_H

@@ -23,6 +23,12 @@
 #define FEED_MONTHS_PER_YEAR 12
 #define FEED_EPOCH_YEAR 2000          /* q months count from 2000.01 */
 #define FEED_BYTE_MAX 255
+#define FEED_FIELD_DIGITS 2           /* minutes, seconds, months and days: two digits */
+#define FEED_YEAR_DIGITS 4
+#define FEED_MIN_PER_HOUR 60
+#define FEED_S_PER_MIN 60
+#define FEED_DECIMAL 10
+#define FEED_HEX 16
 
 int feed_parse_type_ok(int type)
 {
@@ -117,7 +123,7 @@ static J digits(const char **p, int width)
     J v = 0;
     for (int k = 0; k < width; k++, (*p)++) {
         if (!isdigit((unsigned char)**p)) return -1;
-        v = v * 10 + (**p - '0');
+        v = v * FEED_DECIMAL + (**p - '0');
     }
     return v;
 }
@@ -127,46 +133,47 @@ static int parse_clock(const char **p, J *ns)
 {
     J hours = 0;
     int nd = 0;
-    while (isdigit((unsigned char)**p) && nd < FEED_MAX_HOUR_DIGITS) hours = hours * 10 + (*(*p)++ - '0'), nd++;
+    while (isdigit((unsigned char)**p) && nd < FEED_MAX_HOUR_DIGITS) hours = hours * FEED_DECIMAL + (*(*p)++ - '0'), nd++;
     if (!nd || **p != ':') return -1;
     (*p)++;
-    J minutes = digits(p, 2), seconds = 0, frac = 0;
-    if (minutes < 0 || minutes >= 60) return -1;
+    J minutes = digits(p, FEED_FIELD_DIGITS), seconds = 0, frac = 0;
+    if (minutes < 0 || minutes >= FEED_MIN_PER_HOUR) return -1;
     if (**p == ':') {
         (*p)++;
-        if ((seconds = digits(p, 2)) < 0 || seconds >= 60) return -1;
+        if ((seconds = digits(p, FEED_FIELD_DIGITS)) < 0 || seconds >= FEED_S_PER_MIN) return -1;
         if (**p == '.') {
             (*p)++;
             int nf_digits = 0;
-            while (isdigit((unsigned char)**p) && nf_digits < FEED_FRAC_DIGITS) frac = frac * 10 + (*(*p)++ - '0'), nf_digits++;
+            while (isdigit((unsigned char)**p) && nf_digits < FEED_FRAC_DIGITS) frac = frac * FEED_DECIMAL + (*(*p)++ - '0'), nf_digits++;
             if (!nf_digits) return -1;
-            for (; nf_digits < FEED_FRAC_DIGITS; nf_digits++) frac *= 10;
+            for (; nf_digits < FEED_FRAC_DIGITS; nf_digits++) frac *= FEED_DECIMAL;
         }
     }
     *ns = hours * FEED_NS_PER_HOUR + minutes * FEED_NS_PER_MIN + seconds * FEED_NS_PER_S + frac;
     return 0;
 }
 
+/* Gregorian month lengths; February gains a day in leap years. */
 static int days_in_month(J year, J month)
 {
     static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;   /* the leap rule itself */
     return days[month - 1] + (month == 2 && leap);
 }
 
 /* YYYY.MM[.DD] (or with '-') at *p; day 0 when want_day is 0. Advances *p. */
 static int parse_ymd(const char **p, int want_day, J *year, J *month, J *day)
 {
-    if ((*year = digits(p, 4)) < 0) return -1;
+    if ((*year = digits(p, FEED_YEAR_DIGITS)) < 0) return -1;
     char sep = **p;
     if (sep != '.' && sep != '-') return -1;
     (*p)++;
-    if ((*month = digits(p, 2)) < 1 || *month > FEED_MONTHS_PER_YEAR) return -1;
+    if ((*month = digits(p, FEED_FIELD_DIGITS)) < 1 || *month > FEED_MONTHS_PER_YEAR) return -1;
     *day = 0;
     if (!want_day) return 0;
     if (**p != sep) return -1;
     (*p)++;
-    if ((*day = digits(p, 2)) < 1 || *day > days_in_month(*year, *month)) return -1;
+    if ((*day = digits(p, FEED_FIELD_DIGITS)) < 1 || *day > days_in_month(*year, *month)) return -1;
     return 0;
 }
 
@@ -198,7 +205,7 @@ static int parse_temporal(int type, const char *s, J *out)
         if (*p == '-') negative = 1, p++;
         if (type == KN && strchr(p, 'D')) {
             J days = 0;
-            while (isdigit((unsigned char)*p)) days = days * 10 + (*p++ - '0');
+            while (isdigit((unsigned char)*p)) days = days * FEED_DECIMAL + (*p++ - '0');
             if (*p++ != 'D') return -1;
             ns = days * K_NS_PER_DAY;
         }
@@ -218,7 +225,7 @@ static int parse_integer(const char *s, J lo, J hi, J *out)
 {
     char *end;
     errno = 0;
-    long long v = strtoll(s, &end, 10);
+    long long v = strtoll(s, &end, FEED_DECIMAL);
     if (end == s || errno == ERANGE || !isdigit((unsigned char)end[-1])) return -1;
     if (*end && (!strchr("hij", *end) || end[1])) return -1;
     if (v < lo || v > hi) return -1;
@@ -256,7 +263,8 @@ static void int_bounds(int type, J *lo, J *hi)
     }
 }
 
-/* Numbers and temporals from NUL-terminated s. */
+/* Numbers and temporals from NUL-terminated s into slot i of col. Returns 0 or -1 (why).
+ * Ownership: col borrowed. */
 static int parse_number(K col, J i, const char *s, char *why)
 {
     int type = col->t;
@@ -276,8 +284,8 @@ static int parse_number(K col, J i, const char *s, char *why)
     J v, lo, hi;
     if (type == KG && s[0] == '0' && s[1] == 'x') {
         char *end;
-        unsigned long b = strtoul(s + 2, &end, 16);
-        if (end == s + 2 || *end || b > FEED_BYTE_MAX) return fail(why, type, s);
+        unsigned long b = strtoul(s + strlen("0x"), &end, FEED_HEX);
+        if (end == s + strlen("0x") || *end || b > FEED_BYTE_MAX) return fail(why, type, s);
         kG(col)[i] = (G)b;
         return 0;
     }

@@ -57,6 +57,7 @@ struct tp_options {
     int flush_ms;             /* --flush timed MS */
     J max_sub_bytes;          /* --max-sub-bytes: slow-subscriber limit */
     J clock_offset_ms;        /* --clock-offset-ms: shifts the clock (tests) */
+    const char *clock_file;   /* --clock-file: offset in ms, re-read every tick (tests) */
     int utc_offset_min;       /* -o hours as minutes; INT32_MIN = local time */
     int roll_min;             /* --roll HH:MM: minutes after midnight the day rolls */
 };
@@ -73,6 +74,7 @@ struct tp {
     I d;                            /* .u.d, days since 2000.01.01 */
     int is_stopped;                 /* more than one day passed: ingest refused (§4.5) */
     int is_jnl_dirty;               /* journal records not yet flushed */
+    int is_jnl_unsynced;            /* journal records written but not fdatasync'd */
     int is_globals_dirty;           /* .u.w etc. need refreshing for the interpreter */
     J rejected;                     /* bad updates */
     J slow_drops;                   /* subscribers cut off */
@@ -89,7 +91,7 @@ extern struct tp tp;
 K tp_upd(int handle, K table, K x);
 /* Batch mode timer: publish every buffered table, .u.i = .u.j. */
 void tp_batch_flush(void);
-/* Set up per-table skeletons. Returns 0 or -1. */
+/* Set up per-table skeletons. Returns 0 or -1. Ownership: schema borrowed (kept). */
 int tp_table_init(struct tp_table *t, S name, K schema);
 void tp_table_fini(struct tp_table *t);
 struct tp_table *tp_table_find(S name);
@@ -113,6 +115,7 @@ J tp_now_ns(void);                   /* the TP's clock: ns since 2000.01.01, shi
 I tp_date_of(J now_ns);              /* trading date of a clock reading (roll time applied) */
 void tp_journal_mark(void);          /* records were appended: flush before the next poll */
 I tp_today(void);                    /* the trading date of tp_now_ns */
+void tp_clock_refresh(void);         /* zone offset and --clock-file, read again */
 int tp_journal_open(I date);         /* open/create the day's log; 0 or -1 (printed) */
 void tp_day_check(void);             /* §4.5 roll check */
 K tp_endofday(void);                 /* roll now. Ownership: returns new (null / error) */
@@ -123,6 +126,8 @@ void tp_flush_fini(void);
 /* tp_q.c */
 int tp_q_register(void);             /* natives and globals; 0 or -1 */
 void tp_q_sync(void);                /* refresh .u.i .u.j .u.w … before q evaluates */
-K tp_on_message(int handle, int msg_type, K msg); /* runtime fast path (rt_message_fn) */
+/* The runtime's fast path (rt_message_fn): .u.upd natively, else NULL for the
+ * interpreter. Ownership: msg borrowed; returns new or NULL. */
+K tp_on_message(int handle, int msg_type, K msg);
 
 #endif

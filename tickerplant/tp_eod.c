@@ -115,9 +115,21 @@ K tp_endofday(void)
     return k_identity();
 }
 
-void tp_day_check(void)
+/* The injectable clock: --clock-file holds an offset in ms, read again on every tick so
+ * a test can move the TP's time forward while it runs. A missing file keeps the offset. */
+void tp_clock_refresh(void)
 {
     tp_zone_refresh();
+    if (!tp.opt.clock_file) return;
+    FILE *f = fopen(tp.opt.clock_file, "r");
+    long long ms;
+    if (f && fscanf(f, "%lld", &ms) == 1) tp.opt.clock_offset_ms = ms;
+    if (f) fclose(f);
+}
+
+void tp_day_check(void)
+{
+    tp_clock_refresh();
     if (tp.is_stopped) return;
     I today = tp_today();
     if (today <= tp.d) return;
@@ -130,8 +142,12 @@ void tp_journal_flush(void)
 {
     if (!tp.jnl || !tp.is_jnl_dirty) return;
     int sync = tp.opt.flush == TP_FLUSH_BATCH && tp.opt.timer_ms == 0;
-    if (jnl_flush(tp.jnl, sync) != 0) log_error("tp: journal flush: %s", jnl_errmsg(tp.jnl));
-    else tp.is_jnl_dirty = 0;
+    if (jnl_flush(tp.jnl, sync) != 0) {
+        log_error("tp: journal flush: %s", jnl_errmsg(tp.jnl));
+        return;
+    }
+    tp.is_jnl_dirty = 0;
+    if (sync) tp.is_jnl_unsynced = 0;
 }
 
 /* Runs after the callbacks of this loop iteration, before the next poll: the journal
@@ -145,11 +161,14 @@ static void tp_on_flush(evutil_socket_t fd, short what, void *arg)
 static void tp_on_sync(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd; (void)what; (void)arg;
-    if (tp.jnl && jnl_flush(tp.jnl, 1) != 0) log_error("tp: fdatasync: %s", jnl_errmsg(tp.jnl));
+    if (!tp.jnl || !tp.is_jnl_unsynced) return;
+    if (jnl_flush(tp.jnl, 1) != 0) log_error("tp: fdatasync: %s", jnl_errmsg(tp.jnl));
+    else tp.is_jnl_dirty = tp.is_jnl_unsynced = 0;
 }
 
 void tp_journal_mark(void)
 {
+    tp.is_jnl_unsynced = 1;
     if (tp.is_jnl_dirty) return;
     tp.is_jnl_dirty = 1;
     if (eod.flush_ev) event_active(eod.flush_ev, 0, 0);

@@ -47,6 +47,7 @@ static void tp_usage(FILE *out)
 "                         (default %lld)\n"
 "  --roll HH:MM           day roll time (default 00:00)\n"
 "  --clock-offset-ms MS   shift the clock (tests of end of day)\n"
+"  --clock-file FILE      read the clock shift (ms) from FILE on every timer tick\n"
 "  --help                 this text\n",
             TP_DEFAULT_SCHEMA, TP_DEFAULT_PORT, TP_DEFAULT_FLUSH_MS,
             (long long)TP_DEFAULT_MAX_SUB_BYTES);
@@ -69,32 +70,53 @@ static int tp_roll_parse(const char *s, int *out)
     return 0;
 }
 
+/* The string at key of obj, or NULL. Borrowed from obj. */
+static const char *tp_json_str(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Set *out from the integer at key of obj, when there is one. */
+static void tp_json_int(json_t *obj, const char *key, J *out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (json_is_integer(v)) *out = (J)json_integer_value(v);
+}
+
 /* Settings from the "tickerplant" object of a stack.json. root keeps the strings alive.
  * Returns 0 or -1 (printed). */
 static int tp_config_load(const char *path, json_t **root, struct tp_options *o)
 {
     json_error_t jerr;
     *root = json_load_file(path, 0, &jerr);
-    if (!*root) { fprintf(stderr, "tickerplant: %s:%d: %s\n", path, jerr.line, jerr.text); return -1; }
+    if (!*root) {
+        fprintf(stderr, "tickerplant: %s:%d: %s\n", path, jerr.line, jerr.text);
+        return -1;
+    }
     json_t *tpo = json_object_get(*root, "tickerplant");
     if (!tpo) return 0;
-    json_t *v;
-    static char port[32];
-    if ((v = json_object_get(tpo, "schema")) && json_is_string(v)) o->schema_path = json_string_value(v);
-    if ((v = json_object_get(tpo, "logdir")) && json_is_string(v)) o->logdir = json_string_value(v);
-    if ((v = json_object_get(tpo, "port")) && json_is_integer(v)) {
-        snprintf(port, sizeof port, "%lld", (long long)json_integer_value(v));
-        o->port = port;
-    }
-    if ((v = json_object_get(tpo, "timer_ms")) && json_is_integer(v)) o->timer_ms = (int)json_integer_value(v);
-    if ((v = json_object_get(tpo, "flush_ms")) && json_is_integer(v)) o->flush_ms = (int)json_integer_value(v);
-    if ((v = json_object_get(tpo, "max_sub_bytes")) && json_is_integer(v)) o->max_sub_bytes = json_integer_value(v);
-    if ((v = json_object_get(tpo, "truncate_bad_tail")) && json_is_boolean(v)) o->truncate_bad_tail = json_is_true(v);
-    if ((v = json_object_get(tpo, "flush")) && (!json_is_string(v) || tp_flush_parse(json_string_value(v), &o->flush))) {
+    static char port[TP_NAME_BYTES];
+    const char *s;
+    J port_n = -1, timer_ms = o->timer_ms, flush_ms = o->flush_ms;
+    if ((s = tp_json_str(tpo, "schema"))) o->schema_path = s;
+    if ((s = tp_json_str(tpo, "logdir"))) o->logdir = s;
+    tp_json_int(tpo, "port", &port_n);
+    if (port_n >= 0) { snprintf(port, sizeof port, "%lld", (long long)port_n); o->port = port; }
+    tp_json_int(tpo, "timer_ms", &timer_ms);
+    tp_json_int(tpo, "flush_ms", &flush_ms);
+    o->timer_ms = (int)timer_ms;
+    o->flush_ms = (int)flush_ms;
+    tp_json_int(tpo, "max_sub_bytes", &o->max_sub_bytes);
+    json_t *v = json_object_get(tpo, "truncate_bad_tail");
+    if (json_is_boolean(v)) o->truncate_bad_tail = json_is_true(v);
+    if (json_object_get(tpo, "flush")
+        && (!(s = tp_json_str(tpo, "flush")) || tp_flush_parse(s, &o->flush))) {
         fprintf(stderr, "tickerplant: %s: flush must be none, batch or timed\n", path);
         return -1;
     }
-    if ((v = json_object_get(tpo, "roll")) && (!json_is_string(v) || tp_roll_parse(json_string_value(v), &o->roll_min))) {
+    if (json_object_get(tpo, "roll")
+        && (!(s = tp_json_str(tpo, "roll")) || tp_roll_parse(s, &o->roll_min))) {
         fprintf(stderr, "tickerplant: %s: roll must be HH:MM\n", path);
         return -1;
     }
@@ -110,7 +132,8 @@ static int tp_args(int argc, char **argv, struct tp_options *o)
         int takes = strcmp(a, "-p") == 0 || strcmp(a, "-t") == 0 || strcmp(a, "-o") == 0
             || strcmp(a, "--config") == 0 || strcmp(a, "--flush") == 0
             || strcmp(a, "--flush-ms") == 0 || strcmp(a, "--max-sub-bytes") == 0
-            || strcmp(a, "--roll") == 0 || strcmp(a, "--clock-offset-ms") == 0;
+            || strcmp(a, "--roll") == 0 || strcmp(a, "--clock-offset-ms") == 0
+            || strcmp(a, "--clock-file") == 0;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) return 1;
         if (takes && !val) { fprintf(stderr, "tickerplant: %s needs a value\n", a); return -1; }
         if (takes) i++;
@@ -119,14 +142,24 @@ static int tp_args(int argc, char **argv, struct tp_options *o)
         else if (strcmp(a, "-o") == 0) o->utc_offset_min = atoi(val) * TP_MIN_PER_HOUR;
         else if (strcmp(a, "--config") == 0) continue;  /* read before */
         else if (strcmp(a, "--flush") == 0) {
-            if (tp_flush_parse(val, &o->flush)) { fprintf(stderr, "tickerplant: --flush %s?\n", val); return -1; }
+            if (tp_flush_parse(val, &o->flush)) {
+                fprintf(stderr, "tickerplant: --flush %s?\n", val);
+                return -1;
+            }
         } else if (strcmp(a, "--flush-ms") == 0) o->flush_ms = atoi(val);
         else if (strcmp(a, "--max-sub-bytes") == 0) o->max_sub_bytes = atoll(val);
         else if (strcmp(a, "--clock-offset-ms") == 0) o->clock_offset_ms = atoll(val);
+        else if (strcmp(a, "--clock-file") == 0) o->clock_file = val;
         else if (strcmp(a, "--roll") == 0) {
-            if (tp_roll_parse(val, &o->roll_min)) { fprintf(stderr, "tickerplant: --roll %s?\n", val); return -1; }
+            if (tp_roll_parse(val, &o->roll_min)) {
+                fprintf(stderr, "tickerplant: --roll %s?\n", val);
+                return -1;
+            }
         } else if (strcmp(a, "--truncate-bad-tail") == 0) o->truncate_bad_tail = 1;
-        else if (a[0] == '-' && a[1]) { fprintf(stderr, "tickerplant: unknown option %s\n", a); return -1; }
+        else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "tickerplant: unknown option %s\n", a);
+            return -1;
+        }
         else if (positional == 0) { o->schema_path = a; positional++; }
         else if (positional == 1) { o->logdir = a; positional++; }
         else { fprintf(stderr, "tickerplant: unexpected argument %s\n", a); return -1; }
@@ -208,10 +241,16 @@ static void tp_on_timer(void *ctx)
 {
     (void)ctx;
     if (tp.opt.timer_ms > 0) {
-        if (tp.jnl && tp.is_jnl_dirty) {
-            if (jnl_flush(tp.jnl, tp.opt.flush == TP_FLUSH_BATCH) != 0)
+        /* before publishing: the tick's records are written (and with --flush batch,
+         * on disk) before any subscriber sees them */
+        int sync = tp.opt.flush == TP_FLUSH_BATCH && tp.is_jnl_unsynced;
+        if (tp.jnl && (tp.is_jnl_dirty || sync)) {
+            if (jnl_flush(tp.jnl, sync) != 0)
                 log_error("tp: journal flush: %s", jnl_errmsg(tp.jnl));
-            else tp.is_jnl_dirty = 0;
+            else {
+                tp.is_jnl_dirty = 0;
+                if (sync) tp.is_jnl_unsynced = 0;
+            }
         }
         tp_batch_flush();
     }
@@ -231,6 +270,7 @@ static int tp_start(void)
 {
     if (tp_schema_load(tp.opt.schema_path) || rt_init("tickerplant") || tp_q_register())
         return -1;
+    tp_clock_refresh();
     tp.d = tp_today();
     if (tp.opt.logdir) {
         if (mkdir(tp.opt.logdir, TP_DIR_MODE) != 0 && errno != EEXIST) {

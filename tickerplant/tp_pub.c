@@ -44,13 +44,15 @@ static void tp_send(struct tp_table *t, K cols, const int *hs, int n)
     t->pub_msgs += sent;
 }
 
+/* Is s in the symbol vector syms? Ownership: syms borrowed. */
 static int tp_sym_in(S s, K syms)
 {
     for (J i = 0; i < syms->n; i++) if (kS(syms)[i] == s) return 1;
     return 0;
 }
 
-/* The rows of cols whose sym is in syms, into t->filt_cols. Returns the row count. */
+/* The rows of cols whose sym is in syms, into t->filt_cols. Returns the row count, or
+ * -1 when memory ran out. Ownership: cols and syms borrowed. */
 static J tp_filter(struct tp_table *t, K cols, J rows, K syms)
 {
     K symcol = kK(cols)[t->sym_col];
@@ -132,7 +134,12 @@ void tp_publish(struct tp_table *t, K cols, J rows)
 static K tp_filter_new(K syms, K *err)
 {
     *err = NULL;
-    if (syms->t == -KS) return syms->s[0] ? knk(1, ks(syms->s)) : NULL;
+    if (syms->t == -KS) {
+        if (!syms->s[0]) return NULL;
+        K v = ktn(KS, 1);
+        if (v) kS(v)[0] = syms->s;
+        return v;
+    }
     if (syms->t == KS) {
         K v = ktn(KS, 0);
         for (J i = 0; v && i < syms->n; i++) if (!tp_sym_in(kS(syms)[i], v)) js(&v, kS(syms)[i]);
@@ -157,6 +164,8 @@ static K tp_add_one(struct tp_table *t, int h, K filter)
         /* union; "all" stays all (§6 quirk, divergence documented) */
         if (!s->syms || !filter) { r0(s->syms); r0(filter); s->syms = NULL; }
         else {
+            s->syms = k_unshare(s->syms);   /* .u.w may share it */
+            if (!s->syms) { r0(filter); return krr("wsfull"); }
             for (J i = 0; i < filter->n; i++)
                 if (!tp_sym_in(kS(filter)[i], s->syms)) js(&s->syms, kS(filter)[i]);
             r0(filter);

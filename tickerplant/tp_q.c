@@ -98,7 +98,8 @@ int tp_q_register(void)
     return 0;
 }
 
-/* Is f the name .u.upd, as a symbol or a string (feeds send both, §2.3)? */
+/* Is f the name .u.upd, as a symbol or a string (feeds send both, §2.3)?
+ * Ownership: f borrowed. */
 static int tp_is_upd_name(K f)
 {
     static const char name[] = TP_UPD_NAME;

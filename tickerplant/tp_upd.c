@@ -62,7 +62,8 @@ int tp_table_init(struct tp_table *t, S name, K schema)
     return 0;
 }
 
-/* Drop the items of buffered general-list columns and empty every column. */
+/* Empty every column, dropping the items of general-list columns when is_owning.
+ * Ownership: cols borrowed (changed in place; unshared). */
 static void tp_cols_clear(K cols, int is_owning)
 {
     for (J c = 0; c < cols->n; c++) {
@@ -137,7 +138,8 @@ static J tp_stamp(const struct tp_table *t, J now_ns)
     return tod < 0 ? tod + K_NS_PER_DAY : tod;
 }
 
-/* A vector of rows copies of stamp in t->time_vec (grown geometrically, kept). */
+/* A vector of rows copies of stamp in t->time_vec (grown geometrically, kept).
+ * Ownership: returns borrowed (owned by t), or NULL when memory runs out. */
 static K tp_time_vec(struct tp_table *t, J rows, J stamp)
 {
     if (k_capacity(t->time_vec) < rows) {
@@ -151,7 +153,8 @@ static K tp_time_vec(struct tp_table *t, J rows, J stamp)
     return t->time_vec;
 }
 
-/* Copy single-row atoms into t->row_cols (general columns borrow the item). */
+/* Copy single-row atoms into t->row_cols (general columns borrow the item).
+ * Ownership: data borrowed; returns borrowed (owned by t). */
 static K tp_row_cols(struct tp_table *t, K data)
 {
     for (int c = 0; c < t->ncols; c++) {
@@ -162,7 +165,8 @@ static K tp_row_cols(struct tp_table *t, K data)
     return t->row_cols;
 }
 
-/* Append rows to the batch buffer. Returns 0, or -1 when memory runs out. */
+/* Append rows to the batch buffer. Returns 0, or -1 when memory runs out.
+ * Ownership: cols borrowed. */
 static int tp_buffer(struct tp_table *t, K cols, J rows)
 {
     for (int c = 0; c < t->ncols; c++)
@@ -201,7 +205,7 @@ static K tp_accept(struct tp_table *t, K data, const tp_shape *s)
     return k_identity();
 }
 
-/* Log a rejected update with its sender. */
+/* Log a rejected update with its sender. Ownership: err borrowed. */
 static void tp_reject_log(int h, const struct tp_table *t, S name, K err, const tp_shape *s)
 {
     tp.rejected++;

@@ -5,6 +5,7 @@
 #include "q.h"
 #include "q_int.h"
 #include "eval_int.h"
+#include "qsql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,8 +272,24 @@ static K eval_special_form(eval_frame *frame, K t, int code)
     case EVAL_OPASSIGN: return eval_assign(frame, kK(t)[1], kK(t)[2], kK(t)[3], 0);
     case EVAL_SYSTEM: return eval_system(kK(t)[1]);
     case EVAL_TABLE: return eval_table(frame, t);
+    case EVAL_COMPOSE: {
+        K f = k_func(K_COMPOSITION, t->n - 1);
+        if (!f) return krr("wsfull");
+        for (J i = t->n - 1; i >= 1; i--) {
+            K v = eval_tree(frame, kK(t)[i]);
+            if (IS_ERR(v)) { r0(f); return v; }
+            kK(f)[i - 1] = v;
+        }
+        return f;
+    }
     default: return krr("nyi");
     }
+}
+
+/* A table, keyed table or symbol: the first argument of ?[t;i;p] (not ?[c;a;b]). */
+int eval_is_table(K x)
+{
+    return x->t == XT || x->t == -KS || (x->t == XD && kK(x)[0]->t == XT);
 }
 
 /* Application node: evaluate arguments right to left, then the head, then apply. */
@@ -295,6 +312,10 @@ static K eval_application(eval_frame *frame, K t)
         K h = kK(t)[0];
         K f = h->t == -KS ? eval_name(frame, h->s) : eval_tree(frame, h);
         if (IS_ERR(f)) r = f;
+        else if (f->t == K_BINARY && f->g == PRIM_OP_FIND && (n >= 4 || (n == 3 && eval_is_table(args[0]))))
+            { r = qsql_query(frame, args, n); r0(f); }  /* qSQL sees the lambda's locals */
+        else if (f->t == K_BINARY && f->g == PRIM_OP_BANG && n == 4)
+            { r = qsql_amend(frame, args, n); r0(f); }
         else { r = eval_apply(f, args, n); r0(f); }
     }
     for (int i = done; i < n; i++) r0(args[i]);

@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: MIT */
 #include "q_int.h"
 #include "eval_int.h"
+#include "qsql.h"
+#include "table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,6 +233,7 @@ static K eval_dict_index(K d, K i)
 K eval_index(K x, K i)
 {
     if (i == k_identity() || eval_is_hole(i)) return r1(x);
+    if (table_is_keyed(x)) return table_keyed_index(x, i);
     if (i->t >= K_LAMBDA || i->t == XT) return krr("type");
     if (x->t == XD) return eval_dict_index(x, i);
     if (x->t == XT) return eval_table_index(x, i);
@@ -307,7 +310,12 @@ K eval_index_depth(K x, K *idx, int n)
 static K eval_apply_binary_n(K f, K *args, int n)
 {
     int code = f->g;
+    if (code == PRIM_OP_FIND && (n >= 4 || (n == 3 && eval_is_table(args[0]))))
+        return qsql_query(NULL, args, n);
+    if (code == PRIM_OP_BANG && n == 4) return qsql_amend(NULL, args, n);
     if (code == PRIM_OP_FIND && n == 3) return prim_vector_cond(args[0], args[1], args[2]);
+    if ((code == PRIM_KW_AJ || code == PRIM_KW_AJ0) && n == 3)
+        return join_aj(args[0], args[1], args[2], code == PRIM_KW_AJ0);
     if (code != PRIM_OP_AT && code != PRIM_OP_DOT) return krr("rank");
     K d = args[0], i = args[1], g = args[2], y = n == 4 ? args[3] : NULL;
     if (n == 3 && (d->t >= K_LAMBDA || d->t == -KS) && d->t != -KS) {
@@ -432,6 +440,7 @@ K eval_handle(K h, K msg)
         fflush(out);
         return r1(h);
     }
+    if (q_restricted()) return krr("access");
     K r = NULL;
     if (eval_handle_hook && eval_handle_hook((I)v, msg, &r)) return r ? r : k_identity();
     return krr("type");

@@ -51,6 +51,7 @@ K eval_apply_list(K f, K list);
 /* Table literal node; \cmd / system. Ownership: borrowed; returns new. */
 K eval_table(eval_frame *frame, K t);
 K eval_system(K cmd);
+int eval_is_table(K x); /* table, keyed table or symbol */
 /* Native C function values (K_NATIVE). */
 K eval_native_call(K f, K *args, int n);
 K eval_handle(K h, K msg);

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT */
 #include "q_int.h"
 #include "eval_int.h"
+#include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +271,9 @@ K eval_iter_apply(K d, K *args, int n)
         r0(dd);
         return r;
     }
+    if (d->t == K_EACH && n == 2 && f->t == K_BINARY && f->g == PRIM_OP_JOIN
+        && args[0]->t == XT && args[1]->t == XT)
+        return join_each(args[0], args[1]);  /* t,'u joins columns */
     if (eval_depth_enter()) return krr("stack");
     K r;
     switch (d->t) {

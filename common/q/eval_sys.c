@@ -140,6 +140,20 @@ static K sys_dispatch(const char *cmd, const char *arg)
     return NULL;
 }
 
+static int sys_restricted;
+
+void q_restrict_set(int on) { sys_restricted = on != 0; }
+int q_restricted(void) { return sys_restricted; }
+
+/* Commands allowed in restricted mode: they only read or set interpreter state. */
+static int sys_is_safe(const char *name)
+{
+    static const char *const safe[] = { "d", "t", "ts", "p", "v", "a", "f", "x", "S" };
+    for (size_t i = 0; i < sizeof safe / sizeof *safe; i++)
+        if (!strcmp(name, safe[i])) return 1;
+    return 0;
+}
+
 K eval_system(K cmd)
 {
     if (cmd->t != KC) return krr("type");
@@ -154,6 +168,10 @@ K eval_system(K cmd)
     while (*arg == ' ') arg++;
     size_t al = strlen(arg);
     while (al && arg[al - 1] == ' ') arg[--al] = '\0';
+    if (sys_restricted && (!sys_is_safe(name) || (!strcmp(name, "p") && *arg))) {
+        free(text);
+        return krr("access");
+    }
     K r = sys_dispatch(name, arg);
     if (!r) {
         free(text);

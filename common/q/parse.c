@@ -4,6 +4,7 @@
  * walks them. Tokens come from lex.c.
  * SPDX-License-Identifier: MIT */
 #include "q_int.h"
+#include "qsql.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,12 @@ typedef struct parse_state {
     const char *src;    /* the text (for lambda sources) */
     int depth;          /* recursion depth */
     parse_lambda *lam;  /* innermost lambda being parsed, or NULL */
+    int phrase;         /* PARSE_STOP_* bits: qSQL words that end an expression here */
 } parse_state;
+
+#define PARSE_STOP_COMMA 1 /* a bare ',' splits subphrases */
+#define PARSE_STOP_WORDS 2 /* by / from / where end a phrase */
+#define PARSE_STOP_WHERE 4 /* where ends a table expression */
 
 typedef struct parse_item {
     K node;     /* tree */
@@ -34,6 +40,9 @@ typedef struct parse_item {
 
 static K parse_expr(parse_state *ps);
 static K parse_table(parse_state *ps);
+static K parse_table_body(parse_state *ps);
+static K parse_template(parse_state *ps, S word);
+static int parse_phrase_stop(parse_state *ps, lex_token *t);
 
 static lex_token *parse_peek(parse_state *ps) { return &ps->toks.tok[ps->at]; }
 
@@ -58,12 +67,15 @@ static K parse_closing_error(int kind)
 static K parse_stmts(parse_state *ps, int close)
 {
     K list = ktn(0, 0);
+    int phrase = ps->phrase;
+    ps->phrase = 0;  /* qSQL words and commas are ordinary inside brackets */
     for (;;) {
         K e = parse_expr(ps);
-        if (e && IS_ERR(e)) { r0(list); return e; }
+        if (e && IS_ERR(e)) { r0(list); ps->phrase = phrase; return e; }
         jk(&list, e);
         lex_token *t = parse_peek(ps);
         if (t->kind == LEX_SEMI) { ps->at++; continue; }
+        ps->phrase = phrase;
         if (t->kind == close) { ps->at++; return list; }
         r0(list);
         return t->kind == LEX_END ? parse_closing_error(close) : krr("parse");
@@ -222,6 +234,7 @@ static K parse_term(parse_state *ps, int *verb)
         int code = parse_control_code(t->name);
         ps->at++;
         if (code && parse_peek(ps)->kind == LEX_LBRACKET) return parse_control(ps, code);
+        if (qsql_template_kind(t->name)) { node = parse_template(ps, t->name); break; }
         K kw = prim_keyword(t->name);
         if (kw) { node = kw; *verb = prim_is_infix(kw); }
         else { parse_note_name(ps, t->name); node = ks(t->name); }
@@ -291,6 +304,34 @@ static K parse_build(parse_item *items, J lo, J hi)
     return knk(2, node, right);
 }
 
+/* Implicit composition (§2.10 rule 5): items end with a dangling verb and more than a
+ * left projection precedes it. The last part is the verb, or its left projection when
+ * a noun is to its left; the prefix becomes a chain of unary parts (a noun followed by
+ * a verb is that verb's left projection). Returns NULL when the items are no composition. */
+static K parse_composition(parse_item *items, J n)
+{
+    if (n < 2 || !items[n - 1].verb) return NULL;
+    J end = items[n - 2].verb ? n - 1 : n - 2;
+    if (end <= 0) return NULL;
+    K node = ktn(0, 1);
+    kK(node)[0] = eval_special(EVAL_COMPOSE);
+    for (J i = 0; i < end;) {
+        if (!items[i].verb && i + 1 < end && items[i + 1].verb) {
+            jk(&node, knk(3, items[i + 1].node, items[i].node, eval_hole()));
+            items[i].node = items[i + 1].node = NULL;
+            i += 2;
+        } else {
+            jk(&node, items[i].node);
+            items[i].node = NULL;
+            i++;
+        }
+    }
+    if (end == n - 1) jk(&node, items[n - 1].node);
+    else jk(&node, knk(3, items[n - 1].node, items[n - 2].node, eval_hole()));
+    items[n - 1].node = items[n - 2].node = NULL;
+    return node;
+}
+
 /* An assignment whose target is node: rest of the expression is the value. */
 static K parse_assign(parse_state *ps, K node, lex_token *g)
 {
@@ -314,7 +355,7 @@ static K parse_expr(parse_state *ps)
     K result = NULL;
     for (;;) {
         lex_token *t = parse_peek(ps);
-        if (parse_ends_expr(t->kind)) break;
+        if (parse_ends_expr(t->kind) || (ps->phrase && parse_phrase_stop(ps, t))) break;
         if (n == 0 && t->kind == LEX_GLYPH && t->code == PRIM_OP_COLON && !t->assign
             && !parse_ends_expr(ps->toks.tok[ps->at + 1].kind)) {
             ps->at++;
@@ -365,7 +406,6 @@ static K parse_expr(parse_state *ps)
     if (result && IS_ERR(result)) { parse_items_free(items, n); return result; }
     if (result) {
         if (n == 0) { free(items); return result; }
-        items[n].node = NULL;
         /* a return/signal after terms: fold it as the rightmost noun */
         parse_item *p = realloc(items, (size_t)(n + 1) * sizeof *p);
         if (!p) { r0(result); parse_items_free(items, n); return krr("wsfull"); }
@@ -374,13 +414,23 @@ static K parse_expr(parse_state *ps)
         items[n].verb = 0;
         n++;
     }
-    K tree = parse_build(items, 0, n);
+    K tree = parse_composition(items, n);
+    if (!tree) tree = parse_build(items, 0, n);
     parse_items_free(items, n);
     return tree;
 }
 
 /* Table literal ([k:e;...] c:e; ...) → (TABLE; nkeys; names; e1; ...). */
 static K parse_table(parse_state *ps)
+{
+    int phrase = ps->phrase;
+    ps->phrase = 0;
+    K node = parse_table_body(ps);
+    ps->phrase = phrase;
+    return node;
+}
+
+static K parse_table_body(parse_state *ps)
 {
     J nkeys = -1;
     K names = ktn(KS, 0), exprs = ktn(0, 0);
@@ -455,4 +505,121 @@ K parse_lambda_compile(K lambda)
     r0(kK(f)[1]);
     kK(f)[1] = r1(kK(lambda)[1]);
     return f;
+}
+
+/* ---- qSQL templates (q-subset.md §4.1, §4.7): compiled to the functional forms ---- */
+
+static int parse_is_word(lex_token *t, const char *word)
+{
+    return t->kind == LEX_NAME && !strcmp(t->name, word);
+}
+
+/* Does token t end the current phrase (a bare comma, or by/from/where)? */
+static int parse_phrase_stop(parse_state *ps, lex_token *t)
+{
+    if ((ps->phrase & PARSE_STOP_COMMA) && t->kind == LEX_GLYPH && t->code == PRIM_OP_JOIN
+        && !t->assign) {
+        lex_token *next = t + 1;
+        if (!(next->kind == LEX_ITER && !next->spaced)) return 1;
+    }
+    if ((ps->phrase & PARSE_STOP_WORDS)
+        && (parse_is_word(t, "by") || parse_is_word(t, "from") || parse_is_word(t, "where")))
+        return 1;
+    return (ps->phrase & PARSE_STOP_WHERE) && parse_is_word(t, "where");
+}
+
+/* A phrase: subphrases `name:e` or `e` split by bare commas, up to a stop word.
+ * Fills names (symbols, NULL-named entries derived per §4.4) and trees. */
+static K parse_phrase(parse_state *ps, int stop, K *names, K *trees)
+{
+    int outer = ps->phrase;
+    *names = ktn(KS, 0);
+    *trees = ktn(0, 0);
+    ps->phrase = stop;
+    K err = NULL;
+    for (;;) {
+        lex_token *t = parse_peek(ps);
+        S name = NULL;
+        if (t->kind == LEX_NAME && t[1].kind == LEX_GLYPH && t[1].code == PRIM_OP_COLON
+            && !t[1].assign) {
+            name = t->name;
+            ps->at += 2;
+        }
+        K e = parse_expr(ps);
+        if (!e) { err = krr("parse"); break; }
+        if (IS_ERR(e)) { err = e; break; }
+        js(names, name ? name : qsql_column_name(e));
+        jk(trees, e);
+        t = parse_peek(ps);
+        if (t->kind == LEX_GLYPH && t->code == PRIM_OP_JOIN && (stop & PARSE_STOP_COMMA)) {
+            ps->at++;
+            continue;
+        }
+        break;
+    }
+    ps->phrase = outer;
+    if (err) { r0(*names); r0(*trees); *names = *trees = NULL; }
+    return err;
+}
+
+static K parse_template_fail(K err, K *parts, int n)
+{
+    for (int i = 0; i < n; i++) r0(parts[i]);
+    return err;
+}
+
+/* select/exec/update/delete … from texp [where …] → (?;t;c;b;a[;n]) or (!;t;c;b;a). */
+static K parse_template(parse_state *ps, S word)
+{
+    int kind = qsql_template_kind(word);
+    K limit = NULL, sel_names = NULL, sel_trees = NULL, by_names = NULL, by_trees = NULL;
+    K parts[5] = { NULL, NULL, NULL, NULL, NULL };
+    int distinct = 0;
+    if (kind == QSQL_SELECT && parse_peek(ps)->kind == LEX_LBRACKET && !parse_peek(ps)->spaced) {
+        ps->at++;
+        K args = parse_stmts(ps, LEX_RBRACKET);
+        if (IS_ERR(args)) return args;
+        if (args->n != 1 || !kK(args)[0]) { r0(args); return krr("nyi"); }
+        limit = r1(kK(args)[0]);
+        r0(args);
+    }
+    if ((kind == QSQL_SELECT || kind == QSQL_EXEC) && parse_is_word(parse_peek(ps), "distinct")) {
+        distinct = 1;
+        ps->at++;
+    }
+    K err = NULL;
+    parts[0] = limit;
+    if (!parse_is_word(parse_peek(ps), "by") && !parse_is_word(parse_peek(ps), "from")) {
+        err = parse_phrase(ps, PARSE_STOP_COMMA | PARSE_STOP_WORDS, &sel_names, &sel_trees);
+        if (err) return parse_template_fail(err, parts, 1);
+    }
+    parts[1] = sel_names;
+    parts[2] = sel_trees;
+    if (kind != QSQL_DELETE && parse_is_word(parse_peek(ps), "by")) {
+        ps->at++;
+        err = parse_phrase(ps, PARSE_STOP_COMMA | PARSE_STOP_WORDS, &by_names, &by_trees);
+        if (err) return parse_template_fail(err, parts, 3);
+    }
+    parts[3] = by_names;
+    parts[4] = by_trees;
+    if (!parse_is_word(parse_peek(ps), "from")) return parse_template_fail(krr("from"), parts, 5);
+    ps->at++;
+    int outer = ps->phrase;
+    ps->phrase = PARSE_STOP_WHERE;
+    K texp = parse_expr(ps);
+    ps->phrase = outer;
+    if (!texp) texp = krr("parse");
+    if (IS_ERR(texp)) return parse_template_fail(texp, parts, 5);
+    K where = ktn(0, 0);
+    if (parse_is_word(parse_peek(ps), "where")) {
+        ps->at++;
+        K wn, wt;
+        err = parse_phrase(ps, PARSE_STOP_COMMA | (outer & PARSE_STOP_WORDS), &wn, &wt);
+        if (err) { r0(where); r0(texp); return parse_template_fail(err, parts, 5); }
+        r0(wn);
+        r0(where);
+        where = knk(1, wt);
+    }
+    K spec = qsql_template_build(kind, distinct, texp, where, parts);
+    return spec;
 }

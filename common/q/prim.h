@@ -25,6 +25,8 @@ enum prim_iter { PRIM_IT_EACH, PRIM_IT_OVER, PRIM_IT_SCAN, PRIM_IT_PRIOR, PRIM_I
 /* Keyword values are K_UNARY (rank 1) or K_BINARY (rank 2) with a code at or above
  * PRIM_KW_BASE; k's monadic glyph forms (#: count …) use codes 1..19 of K_UNARY. */
 #define PRIM_KW_BASE 40
+#define PRIM_KW_AJ 142   /* aj[c;t;q]: rank 3 */
+#define PRIM_KW_AJ0 143
 
 /* The display name of a primitive value ("+", "count", "/:"), or NULL when x is not a
  * primitive. Ownership: x borrowed; returns static text. */

@@ -35,7 +35,7 @@ static int cast_target(K x, int *tok)
     *tok = 0;
     if (x->t == -KH || x->t == -KI || x->t == -KJ) {
         J t = x->t == -KH ? x->h : x->t == -KI ? x->i : x->j;
-        if (t < 0) { *tok = 1; t = -t; }
+        if (t < 0 && t > -CAST_NTYPES) { *tok = 1; t = -t; }
         return t < CAST_NTYPES ? (int)t : -1;
     }
     if (x->t == -KC) {
@@ -151,7 +151,7 @@ K prim_cast(K x, K y)
     int tok;
     int t = cast_target(x, &tok);
     if ((x->t == 0 || (x->t > 0 && x->t != KC)) && x->t < XT && y->t < 0) {
-        K r = ktn(0, list_count(x));
+        K r = ktn(0, prim_list_count(x));
         for (J i = 0; i < r->n; i++) {
             K a = prim_item(x, i);
             kK(r)[i] = prim_cast(a, y);
@@ -161,7 +161,7 @@ K prim_cast(K x, K y)
         return prim_squeeze(r);
     }
     if (x->t > 0 && x->t < XT && y->t >= 0) {
-        if (list_count(x) != list_count(y)) return krr("length");
+        if (prim_list_count(x) != prim_list_count(y)) return krr("length");
         K r = ktn(0, y->n);
         for (J i = 0; i < y->n; i++) {
             K a = prim_item(x, i), b = prim_item(y, i);
@@ -259,7 +259,7 @@ K prim_string(K x)
         return kpn(buf, n);
     }
     if (x->t >= 0 && x->t < XT) {
-        K r = ktn(0, list_count(x));
+        K r = ktn(0, prim_list_count(x));
         for (J i = 0; i < r->n; i++) {
             K a = prim_item(x, i);
             kK(r)[i] = prim_string(a);

@@ -73,7 +73,7 @@ K prim_prior(K x, K y) { return prim_derive_apply(K_EACHPRIOR, x, &y, 1); }
 K prim_set(K x, K y)
 {
     if (x->t != -KS) return krr("type");
-    if (x->s[0] == ':') return krr("nyi");
+    if (x->s[0] == ':') return krr(q_restricted() ? "access" : "nyi");
     if (eval_global_set(x->s, r1(y))) return krr("wsfull");
     return r1(x);
 }

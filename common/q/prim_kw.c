@@ -6,6 +6,7 @@
 #include "prim_int.h"
 #include "prim_fns.h"
 #include "eval_int.h"
+#include "table.h"
 
 #include <string.h>
 
@@ -36,6 +37,9 @@ static K prim_colon(K x, K y) { (void)x; return r1(y); }
 static K prim_match(K x, K y) { return kb(k_match(x, y)); }
 static K prim_at(K x, K y) { return eval_apply(x, &y, 1); }
 static K prim_dot(K x, K y) { return eval_apply_list(x, y); }
+
+/* aj and aj0 take three arguments (eval_apply.c routes them); two are a rank error. */
+static K prim_rank3(K x, K y) { (void)x; (void)y; return krr("rank"); }
 
 static const prim_entry prim_table[] = {
     /* operator glyphs (K_BINARY, wire codes) */
@@ -130,6 +134,9 @@ static const prim_entry prim_table[] = {
     { "show", K_UNARY, 84, prim_show, NULL, 0 },
     { "sin", K_UNARY, 85, prim_sin, NULL, 0 },
     { "tables", K_UNARY, 86, prim_tables, NULL, 0 },
+    { "meta", K_UNARY, 87, table_meta, NULL, 0 },
+    { "keys", K_UNARY, 88, table_keys, NULL, 0 },
+    { "ungroup", K_UNARY, 89, table_ungroup, NULL, 0 },
     /* binary keywords */
     { "and", K_BINARY, 100, NULL, prim_and, 1 },
     { "or", K_BINARY, 101, NULL, prim_or, 1 },
@@ -161,6 +168,20 @@ static const prim_entry prim_table[] = {
     { "mmax", K_BINARY, 127, NULL, prim_mmax, 1 },
     { "mmin", K_BINARY, 128, NULL, prim_mmin, 1 },
     { "xexp", K_BINARY, 129, NULL, prim_xexp, 1 },
+    { "xcol", K_BINARY, 130, NULL, table_xcol, 1 },
+    { "xcols", K_BINARY, 131, NULL, table_xcols, 1 },
+    { "xkey", K_BINARY, 132, NULL, table_xkey, 1 },
+    { "xasc", K_BINARY, 133, NULL, table_xasc, 1 },
+    { "xdesc", K_BINARY, 134, NULL, table_xdesc, 1 },
+    { "insert", K_BINARY, 135, NULL, table_insert, 1 },
+    { "upsert", K_BINARY, 136, NULL, table_upsert, 1 },
+    { "lj", K_BINARY, 137, NULL, join_lj, 1 },
+    { "ij", K_BINARY, 138, NULL, join_ij, 1 },
+    { "uj", K_BINARY, 139, NULL, join_uj, 1 },
+    { "pj", K_BINARY, 140, NULL, join_pj, 1 },
+    { "xgroup", K_BINARY, 141, NULL, table_xgroup, 1 },
+    { "aj", K_BINARY, PRIM_KW_AJ, NULL, prim_rank3, 0 },
+    { "aj0", K_BINARY, PRIM_KW_AJ0, NULL, prim_rank3, 0 },
 };
 
 #define PRIM_TABLE_N ((int)(sizeof prim_table / sizeof prim_table[0]))

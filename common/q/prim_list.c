@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-J list_count(K x)
+J prim_list_count(K x)
 {
     if (x->t < 0 || x->t >= K_LAMBDA) return 1;
     if (x->t == XT) return k_count(x);
@@ -21,15 +21,15 @@ J list_count(K x)
 }
 
 /* Items of x at long indexes idx[0..n), as a list like x (vector type kept). */
-K list_select(K x, const J *idx, J n)
+K prim_list_select(K x, const J *idx, J n)
 {
     if (x->t == XT) {
         K d = x->k, vals = kK(d)[1];
         K cols = ktn(0, vals->n);
-        for (J c = 0; c < vals->n; c++) kK(cols)[c] = list_select(kK(vals)[c], idx, n);
+        for (J c = 0; c < vals->n; c++) kK(cols)[c] = prim_list_select(kK(vals)[c], idx, n);
         return xT(xD(r1(kK(d)[0]), cols));
     }
-    if (x->t == XD) return xD(list_select(kK(x)[0], idx, n), list_select(kK(x)[1], idx, n));
+    if (x->t == XD) return xD(prim_list_select(kK(x)[0], idx, n), prim_list_select(kK(x)[1], idx, n));
     if (x->t == 0) {
         K r = ktn(0, n);
         for (J i = 0; i < n; i++) kK(r)[i] = r1(kK(x)[idx[i]]);
@@ -43,12 +43,12 @@ K list_select(K x, const J *idx, J n)
 }
 
 /* Items [from, from+n) of x. */
-K list_range(K x, J from, J n)
+K prim_list_range(K x, J from, J n)
 {
     J *idx = malloc((size_t)(n ? n : 1) * sizeof(J));
     if (!idx) return krr("wsfull");
     for (J i = 0; i < n; i++) idx[i] = from + i;
-    K r = list_select(x, idx, n);
+    K r = prim_list_select(x, idx, n);
     free(idx);
     return r;
 }
@@ -66,13 +66,13 @@ K prim_til(K x)
     return r;
 }
 
-K prim_count(K x) { return kj(list_count(x)); }
+K prim_count(K x) { return kj(prim_list_count(x)); }
 
 static K list_end(K x, int last)
 {
     if (x->t < 0 || x->t >= K_LAMBDA) return r1(x);
     if (x->t == XD) return list_end(kK(x)[1], last);
-    J n = list_count(x);
+    J n = prim_list_count(x);
     if (n == 0) return x->t == 0 || x->t == XT ? k_identity() : prim_null_of(x->t);
     return prim_item(x, last ? n - 1 : 0);
 }
@@ -137,17 +137,17 @@ K prim_where(K x)
 K prim_reverse(K x)
 {
     if (x->t < 0 || x->t >= K_LAMBDA) return r1(x);
-    J n = list_count(x);
+    J n = prim_list_count(x);
     J *idx = malloc((size_t)(n ? n : 1) * sizeof(J));
     if (!idx) return krr("wsfull");
     for (J i = 0; i < n; i++) idx[i] = n - 1 - i;
-    K r = list_select(x, idx, n);
+    K r = prim_list_select(x, idx, n);
     free(idx);
     return r;
 }
 
 /* Index of item in list x, or count x when absent (exact comparison). */
-J list_find(K x, K item)
+J prim_list_find(K x, K item)
 {
     J n = x->n;
     if (x->t > 0 && x->t < XT && item->t == -x->t) {
@@ -168,14 +168,14 @@ K prim_distinct(K x)
 {
     if (x->t < 0) return krr("type");
     if (x->t == XD) return prim_distinct(kK(x)[1]);
-    J n = list_count(x), k = 0;
+    J n = prim_list_count(x), k = 0;
     if (x->t == XT) return krr("nyi");
     J *idx = malloc((size_t)(n ? n : 1) * sizeof(J));
     if (!idx) return krr("wsfull");
     K seen = ktn(x->t, 0);
     for (J i = 0; i < n; i++) {
         K item = prim_item(x, i);
-        if (list_find(seen, item) == seen->n) {
+        if (prim_list_find(seen, item) == seen->n) {
             idx[k++] = i;
             if (seen->t == 0) jk(&seen, r1(item));
             else if (seen->t == KS) js(&seen, item->s);
@@ -184,7 +184,7 @@ K prim_distinct(K x)
         r0(item);
     }
     r0(seen);
-    K r = list_select(x, idx, k);
+    K r = prim_list_select(x, idx, k);
     free(idx);
     return r;
 }
@@ -198,7 +198,7 @@ K prim_group(K x)
     for (J g = 0; g < keys->n; g++) kK(vals)[g] = ktn(KJ, 0);
     for (J i = 0; i < x->n; i++) {
         K item = prim_item(x, i);
-        J g = list_find(keys, item);
+        J g = prim_list_find(keys, item);
         r0(item);
         ja(&kK(vals)[g], &i);
     }

@@ -5,9 +5,9 @@
 
 #include "k.h"
 
-J list_count(K x);                        /* q's count */
-K list_select(K x, const J *idx, J n);    /* items at idx (in range); new */
-K list_range(K x, J from, J n);           /* items [from, from+n); new */
-J list_find(K x, K item);                 /* first index, or count when absent */
+J prim_list_count(K x);                        /* q's count */
+K prim_list_select(K x, const J *idx, J n);    /* items at idx (in range); new */
+K prim_list_range(K x, J from, J n);           /* items [from, from+n); new */
+J prim_list_find(K x, K item);                 /* first index, or count when absent */
 
 #endif

@@ -2,9 +2,12 @@
  * in within except inter union cut sublist bin tables and ?[c;a;b] (q-subset.md §3.11,
  * 3.12, 3.14, 3.19). Unary list keywords are prim_list.c's.
  * SPDX-License-Identifier: MIT */
+#include "replay.h"
+#include "ser.h"
 #include "q_int.h"
 #include "prim_int.h"
 #include "prim_fns.h"
+#include "table.h"
 #include "prim_list.h"
 #include "eval_int.h"
 
@@ -33,6 +36,7 @@ static K set_as_list(K x) { return x->t < 0 ? prim_enlist(x) : r1(x); }
 
 K prim_join(K x, K y)
 {
+    if (table_is_keyed(x) && table_is_keyed(y)) return table_upsert(x, y);
     if (x->t == XD && y->t == XD) {
         K r = r1(x);
         K keys = kK(y)[0];
@@ -136,7 +140,7 @@ K prim_take(K x, K y)
     J n = set_int(x, &ok);
     if (!ok) return krr("type");
     if (n == nj) return krr("nyi");
-    J an = n < 0 ? -n : n;
+    J an = n == nj ? wj : n < 0 ? -n : n;
     if (an > PRIM_MAX_ITEMS) return krr("limit");
     if (y->t < 0 || y->t >= K_LAMBDA) {
         if (y->t >= K_LAMBDA) return krr("type");
@@ -145,7 +149,7 @@ K prim_take(K x, K y)
         for (J i = 0; i < an; i++) memcpy(kG(r) + i * w, &y->g, (size_t)w);
         return r;
     }
-    J cnt = list_count(y);
+    J cnt = prim_list_count(y);
     J *idx = malloc((size_t)(an ? an : 1) * sizeof(J));
     if (!idx) return krr("wsfull");
     if (cnt == 0 && an > 0) {
@@ -160,7 +164,7 @@ K prim_take(K x, K y)
     }
     for (J i = 0; i < an; i++)
         idx[i] = n >= 0 ? i % cnt : ((cnt - an % cnt) % cnt + i) % cnt;
-    K r = list_select(y, idx, an);
+    K r = prim_list_select(y, idx, an);
     free(idx);
     return r;
 }
@@ -175,10 +179,10 @@ K prim_drop(K x, K y)
         J k = 0;
         for (J i = 0; i < keys->n; i++) {
             K item = prim_item(keys, i);
-            if (list_find(ks_, item) == ks_->n) idx[k++] = i;
+            if (prim_list_find(ks_, item) == ks_->n) idx[k++] = i;
             r0(item);
         }
-        K r = list_select(x, idx, k);
+        K r = prim_list_select(x, idx, k);
         free(idx);
         r0(ks_);
         return r;
@@ -194,16 +198,16 @@ K prim_drop(K x, K y)
     }
     J n = set_int(x, &ok);
     if (ok && y->t >= 0 && y->t != XD + 1) {
-        J cnt = list_count(y);
-        J an = n < 0 ? -n : n;
+        J cnt = prim_list_count(y);
+        J an = n == nj ? wj : n < 0 ? -n : n;
         if (an > cnt) an = cnt;
-        return list_range(y, n >= 0 ? an : 0, cnt - an);
+        return prim_list_range(y, n >= 0 ? an : 0, cnt - an);
     }
     if (x->t > 0 && x->t < XT) {
         J i = set_int(y, &ok);
         if (ok) {
             if (i < 0 || i >= x->n) return r1(x);
-            K a = list_range(x, 0, i), b = list_range(x, i + 1, x->n - i - 1);
+            K a = prim_list_range(x, 0, i), b = prim_list_range(x, i + 1, x->n - i - 1);
             K r = prim_join(a, b);
             r0(a); r0(b);
             return r;
@@ -217,20 +221,33 @@ K prim_cut(K x, K y)
 {
     int ok;
     J n = set_int(x, &ok);
-    J cnt = list_count(y);
+    J cnt = prim_list_count(y);
     K r = ktn(0, 0);
     if (ok) {
         if (n <= 0) { r0(r); return krr("domain"); }
-        for (J i = 0; i < cnt; i += n) jk(&r, list_range(y, i, i + n > cnt ? cnt - i : n));
+        for (J i = 0; i < cnt; i += n) jk(&r, prim_list_range(y, i, i + n > cnt ? cnt - i : n));
         return r;
     }
     if (x->t != KJ && x->t != KI) { r0(r); return krr("type"); }
     for (J k = 0; k < x->n; k++) {
         J from = prim_get_j(x, k), to = k + 1 < x->n ? prim_get_j(x, k + 1) : cnt;
         if (from < 0 || to < from || to > cnt) { r0(r); return krr("domain"); }
-        jk(&r, list_range(y, from, to - from));
+        jk(&r, prim_list_range(y, from, to - from));
     }
     return r;
+}
+
+/* Internal functions -n!y (q-subset.md §3.18): serialise, deserialise, compress and
+ * replay a journal. Ownership: y borrowed; returns new. */
+static K prim_internal(J n, K y)
+{
+    switch (n) {
+    case -8: return b9(-1, y);
+    case -9: return y->t == KG ? d9(y) : krr("type");
+    case -18: return b9(SER_MAX_CAPABILITY, y);
+    case -11: return q_replay(y);
+    default: return krr("nyi");
+    }
 }
 
 K prim_bang(K x, K y)
@@ -244,19 +261,31 @@ K prim_bang(K x, K y)
         r0(s);
         return r1(y);
     }
+    if (ok && n < 0 && x->t < 0) return prim_internal(n, y);
+    if (ok && n >= 0 && x->t < 0 && y->t == -KS) {
+        /* n!`t keys (0: unkeys) the global in place and returns the name */
+        K v = eval_global_get(y->s);
+        if (!v) return krr(y->s);
+        K r = prim_bang(x, v);
+        r0(v);
+        if (IS_ERR(r)) return r;
+        if (eval_global_set(y->s, r)) return krr("wsfull");
+        return r1(y);
+    }
     if (ok && y->t == XT) return n == 0 ? r1(y) : (n > 0 ? knt(n, r1(y)) : krr("domain"));
     if (ok && y->t == XD && n == 0) {
         K t = ktd(r1(y));
         return t ? t : krr("type");
     }
     K kx = set_as_list(x), vy = set_as_list(y);
-    if (list_count(kx) != list_count(vy)) { r0(kx); r0(vy); return krr("length"); }
+    if (prim_list_count(kx) != prim_list_count(vy)) { r0(kx); r0(vy); return krr("length"); }
     return xD(kx, vy);
 }
 
 /* Roll and deal (§3.19). */
 static K set_roll(J n, K y)
 {
+    if (n == nj) return krr("nyi");
     int deal = n < 0;
     J an = deal ? -n : n;
     if (an > PRIM_MAX_ITEMS) return krr("limit");
@@ -321,7 +350,7 @@ K prim_find(K x, K y)
     J n = set_int(x, &ok);
     if (ok && x->t != -KB) return set_roll(n, y);
     if (x->t == XD) {
-        J i = list_find(kK(x)[1], y);
+        J i = prim_list_find(kK(x)[1], y);
         K keys = kK(x)[0];
         return i < keys->n ? prim_item(keys, i) : prim_null_of(keys->t > 0 ? keys->t : KS);
     }
@@ -331,13 +360,13 @@ K prim_find(K x, K y)
             K r = ktn(KJ, y->n);
             for (J i = 0; i < y->n; i++) {
                 K item = prim_item(y, i);
-                kJ(r)[i] = list_find(x, item);
+                kJ(r)[i] = prim_list_find(x, item);
                 r0(item);
             }
             return r;
         }
     }
-    return kj(list_find(x, y));
+    return kj(prim_list_find(x, y));
 }
 
 K prim_fill(K x, K y)
@@ -378,7 +407,7 @@ K prim_fill(K x, K y)
 K prim_in(K x, K y)
 {
     if (y->t < 0) { K l = prim_enlist(y); K r = prim_in(x, l); r0(l); return r; }
-    if (x->t < 0 || (y->t == 0 && x->t >= 0)) return kb(list_find(y, x) < list_count(y));
+    if (x->t < 0 || (y->t == 0 && x->t >= 0)) return kb(prim_list_find(y, x) < prim_list_count(y));
     if (x->t == 0) {
         K r = ktn(0, x->n);
         for (J i = 0; i < x->n; i++) kK(r)[i] = prim_in(kK(x)[i], y);
@@ -387,7 +416,7 @@ K prim_in(K x, K y)
     K r = ktn(KB, x->n);
     for (J i = 0; i < x->n; i++) {
         K item = prim_item(x, i);
-        kG(r)[i] = (G)(list_find(y, item) < y->n);
+        kG(r)[i] = (G)(prim_list_find(y, item) < y->n);
         r0(item);
     }
     return r;
@@ -395,7 +424,7 @@ K prim_in(K x, K y)
 
 K prim_within(K x, K y)
 {
-    if (list_count(y) != 2 || y->t < 0) return krr("length");
+    if (prim_list_count(y) != 2 || y->t < 0) return krr("length");
     K lo = prim_item(y, 0), hi = prim_item(y, 1);
     K a = prim_arith(PRIM_OP_GE, x, lo);
     K b = IS_ERR(a) ? NULL : prim_arith(PRIM_OP_LE, x, hi);
@@ -410,15 +439,15 @@ K prim_within(K x, K y)
 static K set_filter(K x, K y, int keep_in)
 {
     K lx = set_as_list(x), ly = set_as_list(y);
-    J n = list_count(lx), k = 0;
+    J n = prim_list_count(lx), k = 0;
     J *idx = malloc((size_t)(n ? n : 1) * sizeof(J));
     for (J i = 0; i < n; i++) {
         K item = prim_item(lx, i);
-        int in = list_find(ly, item) < list_count(ly);
+        int in = prim_list_find(ly, item) < prim_list_count(ly);
         r0(item);
         if (in == keep_in) idx[k++] = i;
     }
-    K r = list_select(lx, idx, k);
+    K r = prim_list_select(lx, idx, k);
     free(idx);
     r0(lx); r0(ly);
     return r;
@@ -439,17 +468,17 @@ K prim_union(K x, K y)
 K prim_sublist(K x, K y)
 {
     int ok;
-    J n = set_int(x, &ok), cnt = list_count(y);
+    J n = set_int(x, &ok), cnt = prim_list_count(y);
     if (ok) {
-        J an = n < 0 ? -n : n;
+        J an = n == nj ? wj : n < 0 ? -n : n;
         if (an > cnt) an = cnt;
-        return list_range(y, n >= 0 ? 0 : cnt - an, an);
+        return prim_list_range(y, n >= 0 ? 0 : cnt - an, an);
     }
     if (x->t > 0 && x->n == 2 && prim_is_integral(x->t)) {
         J from = prim_get_j(x, 0), len = prim_get_j(x, 1);
         if (from > cnt) from = cnt;
         if (from + len > cnt) len = cnt - from;
-        return list_range(y, from, len < 0 ? 0 : len);
+        return prim_list_range(y, from, len < 0 ? 0 : len);
     }
     return krr("type");
 }
@@ -484,7 +513,7 @@ K prim_vector_cond(K c, K a, K b)
     K r = ktn(0, c->n);
     for (J i = 0; i < c->n; i++) {
         K src = kG(c)[i] ? a : b;
-        if (src->t >= 0 && list_count(src) != c->n) { r->n = i; r0(r); return krr("length"); }
+        if (src->t >= 0 && prim_list_count(src) != c->n) { r->n = i; r0(r); return krr("length"); }
         kK(r)[i] = src->t < 0 ? r1(src) : prim_item(src, i);
     }
     return prim_squeeze(r);

@@ -98,13 +98,13 @@ static K sort_values(K x, int desc)
     if (x->t == XD) {
         K g = sort_grade(kK(x)[1], desc);
         if (IS_ERR(g)) return g;
-        K r = list_select(x, kJ(g), g->n);
+        K r = prim_list_select(x, kJ(g), g->n);
         r0(g);
         return r;
     }
     K g = sort_grade(x, desc);
     if (IS_ERR(g)) return g;
-    K r = list_select(x, kJ(g), g->n);
+    K r = prim_list_select(x, kJ(g), g->n);
     r0(g);
     if (!desc && r->t > 0 && r->t < XT) r->a = K_ATTR_SORTED;
     return r;

@@ -25,6 +25,14 @@ K q_value(K msg);
 /* The parse tree of src as q's `parse` shows it. Ownership: returns new. */
 K q_parse(const char *src, J len);
 
+/* Restricted mode for untrusted text (fuzzing, a sandboxed query port): while on,
+ * system commands that reach the shell or the file system (\cd \l \\ and any shell
+ * text), `exit`, file writes through `set`, and IPC handles other than 0/1/2 signal
+ * 'access. Builtins added elsewhere that touch files or processes check q_restricted().
+ * Process-wide, not per namespace. */
+void q_restrict_set(int on);
+int q_restricted(void);
+
 /* The console display of x (q-subset.md §3.20), lines joined by "\n", no trailing
  * newline; the generic null displays as an empty string. Ownership: x borrowed;
  * returns a new char vector. */

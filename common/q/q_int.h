@@ -62,7 +62,8 @@ K parse_lambda_compile(K lambda);
 #define EVAL_GASSIGN 207  /* (GASSIGN;target;e) a::e */
 #define EVAL_OPASSIGN 208 /* (OPASSIGN;target;op;e) a op:e, target a name or (name;i..) */
 #define EVAL_SYSTEM 209   /* (SYSTEM;"cmd") */
-#define EVAL_TABLE 210    /* (TABLE;keynames;keyexprs;names;exprs) */
+#define EVAL_TABLE 210    /* (TABLE;nkeys;names;exprs...) */
+#define EVAL_COMPOSE 211  /* (COMPOSE;f1;...;fn) implicit composition, fn applied first */
 #define EVAL_HOLE 255     /* elided argument */
 
 K eval_special(int code); /* immortal head value; no ref needed */

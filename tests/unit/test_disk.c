@@ -18,19 +18,33 @@
 
 #define TEST_HEADER_BYTES 64      /* docs/disk-format.md: items start at offset 64 */
 
-static char dir[64];
+static char base_dir[64];     /* made and removed by the parent, so a failed test cleans up */
+static char dir[128];         /* one per test, inside base_dir */
 static char err[DSK_ERR_BYTES];
+
+static void make_base_dir(void)
+{
+    snprintf(base_dir, sizeof base_dir, "/tmp/tick_dsk_XXXXXX");
+    if (!mkdtemp(base_dir)) abort();
+}
+
+static void remove_base_dir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", base_dir);
+    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", base_dir);
+}
 
 static void make_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/tick_dsk_XXXXXX");
+    snprintf(dir, sizeof dir, "%s/t_XXXXXX", base_dir);
     ck_assert_ptr_nonnull(mkdtemp(dir));
     err[0] = 0;
 }
 
 static void remove_dir(void)
 {
-    char cmd[128];
+    char cmd[192];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     ck_assert_int_eq(system(cmd), 0);
 }
@@ -76,6 +90,9 @@ static K sym_vector(J n, const char **names, int nnames)
     for (J i = 0; i < n; i++) kS(x)[i] = ss(names[next_random() % (uint64_t)nnames]);
     return x;
 }
+
+static J file_size(const char *path);
+static void patch(const char *path, long offset, const void *bytes, size_t n);
 
 static const int vector_types[] = { KB, UU, KG, KH, KI, KJ, KE, KF, KC, KP, KM, KD, KZ, KN,
                                     KU, KV, KT };
@@ -247,6 +264,50 @@ START_TEST(sym_file_appends_and_never_reorders)
 }
 END_TEST
 
+START_TEST(sym_file_survives_a_torn_append_and_reports_corruption)
+{
+    make_dir();
+    const char *names[] = { "IBM", "MSFT" };
+    K a = sym_vector(10, names, 2);
+    K ia = enumerate(dir, a);
+    K before = dsk_sym_load(dir, err);
+    ck_assert_msg(before != NULL, "%s", err);
+    /* a crash after the text was written but before the header commit leaves junk */
+    const char *path = in_dir("sym");
+    J committed = file_size(path);
+    patch(path, (long)committed, "JUNK\0MORE", 9);
+    K after = dsk_sym_load(dir, err);
+    ck_assert_msg(after && k_match(before, after), "%s", err);
+    K b = ktn(KS, 1);
+    kS(b)[0] = ss("NEW");
+    K ib = enumerate(dir, b);
+    ck_assert_int_eq(kI(ib)[0], before->n);
+    K grown = dsk_sym_load(dir, err);
+    ck_assert_msg(grown && grown->n == before->n + 1, "%s", err);
+    ck_assert_ptr_eq(kS(grown)[before->n], ss("NEW"));
+    /* a corrupt header is reported by both load and enumerate, with the path */
+    patch(path, 0, "NOTMAGIC", 8);
+    ck_assert_ptr_null(dsk_sym_load(dir, err));
+    ck_assert_msg(strstr(err, path) && strstr(err, "bad magic"), "%s", err);
+    K idx = NULL;
+    ck_assert_int_eq(dsk_sym_enumerate(dir, b, &idx, err), -1);
+    ck_assert_ptr_null(idx);
+    ck_assert_msg(strstr(err, path) && strstr(err, "bad magic"), "%s", err);
+    /* text cut short of the committed count, then a file cut inside its header */
+    ck_assert_int_eq(dsk_sym_enumerate(in_dir("fresh"), a, &idx, err), -1);  /* no dir */
+    ck_assert_msg(strstr(err, "fresh/sym") != NULL, "%s", err);
+    patch(path, 0, "TKDSKCOL", 8);
+    ck_assert_int_eq(truncate(path, TEST_HEADER_BYTES + 2), 0);
+    ck_assert_ptr_null(dsk_sym_load(dir, err));
+    ck_assert_msg(strstr(err, path) && strstr(err, "truncated"), "%s", err);
+    ck_assert_int_eq(truncate(path, 20), 0);
+    ck_assert_ptr_null(dsk_sym_load(dir, err));
+    ck_assert_msg(strstr(err, path) && strstr(err, "short file"), "%s", err);
+    r0(grown); r0(ib); r0(b); r0(after); r0(before); r0(ia); r0(a);
+    remove_dir();
+}
+END_TEST
+
 #define WRITERS 4
 #define ROUNDS 25
 
@@ -295,14 +356,14 @@ static K trade_table(J n)
 {
     const char *tickers[] = { "MSFT", "IBM", "AAPL", "GOOG", "A" };
     K time = ktn(KN, n), price = ktn(KF, n), size = ktn(KJ, n), stop = ktn(KB, n);
-    K cond = ktn(KC, n), ex = ktn(KC, n);
+    K cond = ktn(KC, n), ex = ktn(KS, n);           /* ex: a second symbol column */
     for (J i = 0; i < n; i++) {
         kJ(time)[i] = 34200000000000LL + i * 1000;
         kF(price)[i] = i % 7 ? 100.0 + (double)(i % 50) / 4 : nf;
         kJ(size)[i] = i % 11 ? 100 * (i % 9) : nj;
         kG(stop)[i] = (G)(i % 3 == 0);
         kC(cond)[i] = (G)('A' + i % 3);
-        kC(ex)[i] = (G)('N' + i % 2);
+        kS(ex)[i] = ss(i % 2 ? "N" : "O");
     }
     K sym = sym_vector(n, tickers, 5);
     sym->a = K_ATTR_GROUPED;
@@ -442,7 +503,23 @@ START_TEST(splayed_table_keeps_order_and_attributes)
     kS(kK(nosym->k)[0])[1] = ss("ticker");
     ck_assert_int_eq(dsk_partition_write(dir, day1, "x", nosym, err), -1);
     ck_assert_ptr_nonnull(strstr(err, "2024.01.15/x"));
-    r0(nosym); r0(keyed); r0(got); r0(syms); r0(t);
+    /* a bad column after good ones: no .d, no temp files, and the good ones are
+     * either committed or gone */
+    K bad = ktd(r1(keyed));
+    r0(kK(kK(bad->k)[1])[7]);
+    K atoms = ktn(0, 100);                        /* a list of atoms is unmappable */
+    for (J i = 0; i < 100; i++) kK(atoms)[i] = kj(i);
+    kK(kK(bad->k)[1])[7] = atoms;
+    ck_assert_int_eq(dsk_table_write(in_dir("bad"), bad, dir, err), -1);
+    ck_assert_msg(strstr(err, "bad/note") && strstr(err, "unmappable"), "%s", err);
+    ck_assert_int_eq(access(in_dir("bad/.d"), F_OK), -1);
+    DIR *d = opendir(in_dir("bad"));
+    ck_assert_ptr_nonnull(d);
+    for (struct dirent *e; (e = readdir(d));)
+        ck_assert_msg(!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || e->d_name[0] != '.',
+                      "temp file %s left behind", e->d_name);
+    closedir(d);
+    r0(bad); r0(nosym); r0(keyed); r0(got); r0(syms); r0(t);
     remove_dir();
 }
 END_TEST
@@ -514,8 +591,8 @@ START_TEST(corrupt_files_give_clear_errors)
     ck_assert_int_eq(dsk_column_write(path, x, NULL, err), 0);
     J huge = (J)1 << 60;
     patch(path, 16, &huge, sizeof huge);
-    assert_map_fails(path, "truncated");
-    patch(path, 16 + 48 - 16, &huge, sizeof huge);   /* K header agrees: still too long */
+    assert_map_fails(path, "disagrees");
+    patch(path, 56, &huge, sizeof huge);            /* K header agrees: still too long */
     assert_map_fails(path, "truncated");
     ck_assert_int_eq(dsk_column_write(path, x, NULL, err), 0);
     G bad_type = 3;
@@ -568,8 +645,11 @@ START_TEST(table_with_a_bad_column_fails_with_its_path)
     ck_assert_int_eq(unlink(col), 0);
     ck_assert_ptr_null(dsk_table_load(tdir, syms, err));
     ck_assert_msg(strstr(err, col) && strstr(err, "No such file"), "%s", err);
-    /* a missing .d */
+    /* a .d naming a file outside the table, then a missing .d */
     snprintf(col, sizeof col, "%s/.d", tdir);
+    patch(col, TEST_HEADER_BYTES + 4, "../x", 4);          /* "sym\0time\0" -> "sym\0../x\0" */
+    ck_assert_ptr_null(dsk_table_load(tdir, syms, err));
+    ck_assert_msg(strstr(err, tdir) && strstr(err, "`../x"), "%s", err);
     ck_assert_int_eq(unlink(col), 0);
     ck_assert_ptr_null(dsk_table_load(tdir, syms, err));
     ck_assert_msg(strstr(err, col) != NULL, "%s", err);
@@ -679,10 +759,12 @@ static Suite *disk_suite(void)
     Suite *s = suite_create("disk");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
+    tcase_add_unchecked_fixture(tc, make_base_dir, remove_base_dir);
     tcase_add_test(tc, every_vector_type_round_trips_mapped);
     tcase_add_test(tc, symbol_column_round_trips_through_domain);
     tcase_add_test(tc, nested_columns_round_trip);
     tcase_add_test(tc, sym_file_appends_and_never_reorders);
+    tcase_add_test(tc, sym_file_survives_a_torn_append_and_reports_corruption);
     tcase_add_test(tc, concurrent_writers_keep_the_sym_file_whole);
     tcase_add_test(tc, partition_write_loads_sorted_by_sym);
     tcase_add_test(tc, two_partitions_share_one_growing_sym_file);

@@ -174,6 +174,31 @@ START_TEST(native_functions)
 }
 END_TEST
 
+START_TEST(compositions_and_environment)
+{
+    q_expect("f:(0|+); f[-3;1]", kj(0));
+    q_expect("tc:til count@; tc \"abc\"", q_longs(3, 0LL, 1LL, 2LL));
+    q_expect("di:reciprocal(%).; di 2 3", kf(1.5));
+    q_expect("0 (0|+)\\-100 2 3 4 -100 6", q_longs(6, 0LL, 2LL, 5LL, 9LL, 0LL, 6LL));
+    q_expect("type (0|+)", kh(K_COMPOSITION));
+    q_expect("type .z.p", kh(-KP));
+    q_expect("type .z.D", kh(-KD));
+    q_expect(".z.p>2020.01.01D00:00:00.000000000", kb(1));
+    q_expect("{.z.s} 1", q_eval("{.z.s}", 6));
+    q_expect_err("{.z.s[]}[]", "stack");
+    q_expect("0 \"2+3\"", kj(5));
+    q_expect("0 (+;2;3)", kj(5));
+    q_expect("system \"t\"", kj(0));
+    q_expect("type system \"t til 10\"", kh(-KJ));
+    q_expect("`f`g~system \"f .cfw\"", kb(0));
+    q_expect(".cfw.f:{x};.cfw.g:{y};.cfw.v:1;`f`g~system \"f .cfw\"", kb(1));
+    q_expect_err("cos:12", "assign");
+    q_expect("r:1 1;x:10;while[x-:1;r,:sum -2#r];count r", kj(11));
+    q_expect("f:{x+y*3};`f[5;3]", kj(14));
+    q_expect("avg ([]a:3 5; b:6 8f)", xD(q_syms(2, "a", "b"), q_floats(2, 4.0, 7.0)));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("q_eval");
@@ -189,6 +214,7 @@ int main(void)
     tcase_add_test(tc, namespaces);
     tcase_add_test(tc, value_messages);
     tcase_add_test(tc, native_functions);
+    tcase_add_test(tc, compositions_and_environment);
     suite_add_tcase(s, tc);
     return tk_check_run(s);
 }

@@ -215,6 +215,16 @@ START_TEST(casts_and_text)
     q_expect("hsym `data/x", ks(":data/x"));
     q_expect("type 5", kh(-KJ));
     q_expect_err("`long$`a", "type");
+    q_expect("(`int;\"i\";6h)$10", q_ints(3, 10, 10, 10));
+    q_expect("\"d\"$2026.11m", kd(ymd(2026, 11, 1)));
+    q_expect("(1+1e-13)=1", kb(1));
+    q_expect("(0.1+0.2)=0.3", kb(1));
+    q_expect("type 3?0b", kh(KB));
+    q_expect("type 4?2012.09m", kh(KM));
+    q_expect_err("0W#1.5", "limit");
+    q_expect_err("til 0W", "limit");
+    q_expect_err("distinct (+)", "type");
+    q_expect_err("(`a`b!1 2)[+]", "type");
 }
 END_TEST
 

@@ -1,0 +1,383 @@
+/* qsql.c: evaluation of qSQL queries ?[t;c;b;a] (q-subset.md §4.2–4.7): phrase trees
+ * evaluated on the column vectors of the selected rows, where constraints applied in
+ * order, select/exec results. Grouping is qsql_group.c's, update/delete qsql_amend.c's,
+ * aggregate fast paths qsql_agg.c's.
+ * SPDX-License-Identifier: MIT */
+#include "q_int.h"
+#include "qsql_int.h"
+#include "prim_fns.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+K qsql_open(qsql_table *tb, K t, eval_frame *outer)
+{
+    memset(tb, 0, sizeof *tb);
+    tb->outer = outer;
+    K v = t->t == -KS ? eval_global_get(t->s) : r1(t);
+    if (!v) return krr(t->s);
+    if (v->t == XD && kK(v)[0]->t == XT && kK(v)[1]->t == XT) {
+        tb->nkeys = kK(kK(v)[0]->k)[0]->n;
+        v = ktd(v);
+        if (!v) return krr("type");
+    }
+    if (v->t != XT) { r0(v); return krr("type"); }
+    tb->table = v;
+    tb->names = kK(v->k)[0];
+    tb->cols = kK(v->k)[1];
+    tb->rows = tb->cols->n ? k_count(kK(tb->cols)[0]) : 0;
+    return NULL;
+}
+
+void qsql_close(qsql_table *tb) { r0(tb->table); tb->table = NULL; }
+
+J qsql_col_find(qsql_table *tb, S name)
+{
+    for (J c = 0; c < tb->names->n; c++) if (kS(tb->names)[c] == name) return c;
+    return -1;
+}
+
+K qsql_phrase_item(K dict, J i)
+{
+    return prim_item(kK(dict)[1], i);
+}
+
+/* Names a tree mentions (not inside quoted constants or lambdas). */
+static void qsql_refs(K tree, K *refs)
+{
+    if (tree->t == -KS) {
+        for (J i = 0; i < (*refs)->n; i++) if (kS(*refs)[i] == tree->s) return;
+        js(refs, tree->s);
+        return;
+    }
+    if (tree->t != 0 || tree->n < 2) return;
+    for (J i = 0; i < tree->n; i++) qsql_refs(kK(tree)[i], refs);
+}
+
+/* col.field (§4.8): the field of a temporal column, or NULL when name is no such. */
+static K qsql_field(qsql_table *tb, K idx, S name)
+{
+    const char *dot = strchr(name, '.');
+    if (!dot || dot == name) return NULL;
+    J c = -1;
+    for (J k = 0; k < tb->names->n; k++) {
+        S col = kS(tb->names)[k];
+        if (strlen(col) == (size_t)(dot - name) && !strncmp(col, name, (size_t)(dot - name))) c = k;
+    }
+    if (c < 0) return NULL;
+    K v = qsql_gather(kK(tb->cols)[c], idx);
+    K type = ks(ss(dot + 1));
+    K r = prim_cast(type, v);
+    r0(type);
+    r0(v);
+    return r;
+}
+
+static K qsql_til(J n)
+{
+    K r = ktn(KJ, n);
+    for (J i = 0; i < n; i++) kJ(r)[i] = i;
+    return r;
+}
+
+K qsql_eval_on(qsql_table *tb, K idx, K tree)
+{
+    if (tree->t == -KS) {
+        J c = qsql_col_find(tb, tree->s);
+        if (c >= 0) return qsql_gather(kK(tb->cols)[c], idx);
+    }
+    K refs = ktn(KS, 0);
+    qsql_refs(tree, &refs);
+    eval_frame *outer = tb->outer;
+    J nout = outer ? outer->n : 0, cap = refs->n + nout;
+    eval_frame fr = { .lambda = outer ? outer->lambda : NULL, .n = 0,
+                      .ctx = outer ? outer->ctx : eval_namespace(), .returned = 0 };
+    fr.names = malloc((size_t)(cap ? cap : 1) * sizeof(S));
+    fr.vals = malloc((size_t)(cap ? cap : 1) * sizeof(K));
+    K err = NULL;
+    for (J k = 0; k < refs->n && !err; k++) {
+        S name = kS(refs)[k];
+        J c = qsql_col_find(tb, name);
+        K v = NULL;
+        if (c >= 0) v = qsql_gather(kK(tb->cols)[c], idx);
+        else if (!strcmp(name, "i")) v = idx ? r1(idx) : qsql_til(tb->rows);
+        else v = qsql_field(tb, idx, name);
+        if (!v) continue;
+        if (IS_ERR(v)) { err = v; break; }
+        fr.names[fr.n] = name;
+        fr.vals[fr.n++] = v;
+    }
+    for (J k = 0; k < nout && !err; k++) {
+        fr.names[fr.n] = outer->names[k];
+        fr.vals[fr.n++] = outer->vals[k] ? r1(outer->vals[k]) : NULL;
+    }
+    K r = err ? err : eval_tree(&fr, tree);
+    for (J k = 0; k < fr.n; k++) if (fr.vals[k]) r0(fr.vals[k]);
+    free(fr.names);
+    free(fr.vals);
+    r0(refs);
+    return r;
+}
+
+K qsql_where(qsql_table *tb, K c, K *idx)
+{
+    *idx = NULL;
+    if (c->t != 0 && !(c->t == KS && c->n == 0)) return krr("type");
+    for (J k = 0; k < c->n; k++) {
+        K tree = prim_item(c, k);
+        K v = qsql_eval_on(tb, *idx, tree);
+        r0(tree);
+        if (IS_ERR(v)) { r0(*idx); *idx = NULL; return v; }
+        J m = *idx ? (*idx)->n : tb->rows;
+        if (v->t != KB) { r0(v); r0(*idx); *idx = NULL; return krr("type"); }
+        if (v->n != m) { r0(v); r0(*idx); *idx = NULL; return krr("length"); }
+        J kept = 0;
+        for (J r = 0; r < m; r++) kept += kG(v)[r] != 0;
+        K next = ktn(KJ, kept);
+        J *o = kJ(next);
+        const J *ix = *idx ? kJ(*idx) : NULL;
+        for (J r = 0, j = 0; r < m; r++) if (kG(v)[r]) o[j++] = ix ? ix[r] : r;
+        r0(v);
+        r0(*idx);
+        *idx = next;
+    }
+    return NULL;
+}
+
+/* Columns of a phrase result: atoms repeated to the common list length (§4.4).
+ * Ownership: vals consumed (a general list); returns new general list or error. */
+static K qsql_conform(K vals)
+{
+    J len = -1;
+    for (J k = 0; k < vals->n; k++) {
+        K v = kK(vals)[k];
+        if (v->t >= 0 && v->t < XT) {
+            if (len >= 0 && v->n != len) { r0(vals); return krr("length"); }
+            len = v->n;
+        }
+    }
+    for (J k = 0; k < vals->n; k++) {
+        K v = kK(vals)[k];
+        if (v->t < 0 || v->t >= XT) {
+            K cnt = kj(len);
+            K e = len < 0 ? prim_enlist(v) : prim_take(cnt, v);
+            r0(cnt);
+            r0(v);
+            kK(vals)[k] = e;
+        }
+    }
+    return vals;
+}
+
+/* A table from names and a list of columns. Ownership: consumes both. */
+static K qsql_make_table(K names, K cols)
+{
+    K t = xT(xD(names, cols));
+    return t ? t : krr("length");
+}
+
+/* Evaluate each phrase item on every group: a column of cells per item. */
+static K qsql_by_cells(qsql_table *tb, qsql_groups *g, K a, K idx, J m, K *outcols)
+{
+    J na = kK(a)[0]->n;
+    K cols = ktn(0, na);
+    for (J k = 0; k < na; k++) {
+        K tree = qsql_phrase_item(a, k);
+        K col = qsql_agg_fast(tb, g, idx, m, tree);
+        if (!col) {
+            K err = qsql_group_lists(g, idx, m);
+            if (err) { r0(tree); r0(cols); return err; }
+            K cells = ktn(0, g->n);
+            for (J i = 0; i < g->n; i++) kK(cells)[i] = NULL;
+            for (J i = 0; i < g->n; i++) {
+                K v = qsql_eval_on(tb, kK(g->lists)[i], tree);
+                if (IS_ERR(v)) {
+                    for (J j = i; j < g->n; j++) kK(cells)[j] = k_identity();
+                    r0(cells); r0(tree); r0(cols);
+                    return v;
+                }
+                kK(cells)[i] = v;
+            }
+            col = prim_squeeze(cells);
+        }
+        r0(tree);
+        if (IS_ERR(col)) { r0(cols); return col; }
+        kK(cols)[k] = col;
+    }
+    *outcols = cols;
+    return NULL;
+}
+
+/* Evaluate the by phrase on the selected rows and group them. */
+static K qsql_by(qsql_table *tb, K b, K idx, J m, qsql_groups *g, K *bynames)
+{
+    K trees = b->t == XD ? b : NULL;
+    K names;
+    if (trees) names = r1(kK(b)[0]);
+    else if (b->t == -KS) { names = ktn(KS, 1); kS(names)[0] = b->s; }
+    else names = r1(b);
+    if (names->t != KS) { r0(names); return krr("type"); }
+    K bycols = ktn(0, names->n);
+    for (J k = 0; k < names->n; k++) {
+        K tree = trees ? qsql_phrase_item(trees, k) : ks(kS(names)[k]);
+        K v = qsql_eval_on(tb, idx, tree);
+        r0(tree);
+        if (!IS_ERR(v) && (v->t < 0 || v->t >= XT)) { r0(v); v = krr("type"); }
+        if (!IS_ERR(v) && v->n != m) { r0(v); v = krr("length"); }
+        if (IS_ERR(v)) { for (J j = k; j < names->n; j++) kK(bycols)[j] = k_identity(); r0(bycols); r0(names); return v; }
+        kK(bycols)[k] = v;
+    }
+    K err = qsql_group(bycols, idx, m, g);
+    r0(bycols);
+    if (err) { r0(names); return err; }
+    *bynames = names;
+    return NULL;
+}
+
+/* select … by …: keyed table of key columns and per-group value columns. */
+static K qsql_select_by(qsql_table *tb, K b, K a, K idx, J m)
+{
+    qsql_groups g;
+    K bynames;
+    K err = qsql_by(tb, b, idx, m, &g, &bynames);
+    if (err) return err;
+    K vnames, vcols;
+    if (a->t == XD) {
+        err = qsql_by_cells(tb, &g, a, idx, m, &vcols);
+        vnames = r1(kK(a)[0]);
+    } else {
+        /* no select phrase: the last row of each group for the other columns */
+        err = qsql_group_lists(&g, idx, m);
+        vnames = ktn(KS, 0);
+        vcols = ktn(0, 0);
+        K last = err ? NULL : ktn(KJ, g.n);
+        for (J i = 0; !err && i < g.n; i++) {
+            K l = kK(g.lists)[i];
+            kJ(last)[i] = kJ(l)[l->n - 1];
+        }
+        for (J c = 0; !err && c < tb->names->n; c++) {
+            S name = kS(tb->names)[c];
+            int is_key = 0;
+            for (J k = 0; k < bynames->n; k++) is_key |= kS(bynames)[k] == name;
+            if (is_key) continue;
+            js(&vnames, name);
+            jk(&vcols, qsql_gather(kK(tb->cols)[c], last));
+        }
+        if (last) r0(last);
+    }
+    if (err) { qsql_groups_free(&g); r0(bynames); r0(vnames); return err; }
+    K keyt = qsql_make_table(bynames, r1(g.keys));
+    qsql_groups_free(&g);
+    K valt = qsql_make_table(vnames, vcols);
+    if (IS_ERR(keyt) || IS_ERR(valt)) { r0(keyt); r0(valt); return krr("length"); }
+    return xD(keyt, valt);
+}
+
+static K qsql_select(qsql_table *tb, K b, K a, K idx)
+{
+    J m = idx ? idx->n : tb->rows;
+    if (b->t == XD) return qsql_select_by(tb, b, a, idx, m);
+    if (b->t == -KB && b->g) return krr("nyi");
+    if (a->t == 0 && a->n == 0) {
+        K cols = ktn(0, tb->cols->n);
+        for (J c = 0; c < tb->cols->n; c++) kK(cols)[c] = qsql_gather(kK(tb->cols)[c], idx);
+        K t = qsql_make_table(r1(tb->names), cols);
+        return tb->nkeys && !IS_ERR(t) ? knt(tb->nkeys, t) : t;
+    }
+    if (a->t != XD) return krr("type");
+    J na = kK(a)[0]->n;
+    K vals = ktn(0, na);
+    for (J k = 0; k < na; k++) {
+        K tree = qsql_phrase_item(a, k);
+        K v = qsql_eval_on(tb, idx, tree);
+        r0(tree);
+        if (IS_ERR(v)) { for (J j = k; j < na; j++) kK(vals)[j] = k_identity(); r0(vals); return v; }
+        kK(vals)[k] = v;
+    }
+    vals = qsql_conform(vals);
+    if (IS_ERR(vals)) return vals;
+    return qsql_make_table(r1(kK(a)[0]), vals);
+}
+
+/* exec (§4.6): vector, dictionary of columns, or dictionary of group results. */
+static K qsql_exec(qsql_table *tb, K b, K a, K idx)
+{
+    J m = idx ? idx->n : tb->rows;
+    if (b->t == 0 && b->n == 0) {
+        if (a->t == XD) {
+            J na = kK(a)[0]->n;
+            K vals = ktn(0, na);
+            for (J k = 0; k < na; k++) {
+                K tree = qsql_phrase_item(a, k);
+                K v = qsql_eval_on(tb, idx, tree);
+                r0(tree);
+                if (IS_ERR(v)) { for (J j = k; j < na; j++) kK(vals)[j] = k_identity(); r0(vals); return v; }
+                kK(vals)[k] = v;
+            }
+            return xD(r1(kK(a)[0]), vals);
+        }
+        if (a->t == 0 && a->n == 0) return krr("nyi");
+        return qsql_eval_on(tb, idx, a);
+    }
+    if (a->t == XD) return qsql_select_by(tb, b, a, idx, m);
+    qsql_groups g;
+    K bynames;
+    K err = qsql_by(tb, b, idx, m, &g, &bynames);
+    if (err) return err;
+    K wrap = xD(ktn(KS, 1), knk(1, r1(a)));
+    kS(kK(wrap)[0])[0] = ss("x");
+    K cols;
+    err = qsql_by_cells(tb, &g, wrap, idx, m, &cols);
+    r0(wrap);
+    if (err) { qsql_groups_free(&g); r0(bynames); return err; }
+    K keys = bynames->n == 1 ? r1(kK(g.keys)[0]) : qsql_make_table(r1(bynames), r1(g.keys));
+    qsql_groups_free(&g);
+    r0(bynames);
+    K vals = r1(kK(cols)[0]);
+    r0(cols);
+    return xD(keys, vals);
+}
+
+/* Rows lim of a select result: n>0 first n, n<0 last n. */
+static K qsql_limit(K r, K lim)
+{
+    if (IS_ERR(r)) return r;
+    if (lim->t != -KJ && lim->t != -KI) { r0(r); return krr("nyi"); }
+    J n = lim->t == -KJ ? lim->j : lim->i;
+    K t = r->t == XT ? r : NULL;
+    if (!t) { r0(r); return krr("nyi"); }
+    J rows = k_count(t);
+    J take = n < 0 ? -n : n;
+    if (take > rows) take = rows;
+    K idx = ktn(KJ, take);
+    for (J i = 0; i < take; i++) kJ(idx)[i] = n < 0 ? rows - take + i : i;
+    K cols = kK(t->k)[1], out = ktn(0, cols->n);
+    for (J c = 0; c < cols->n; c++) kK(out)[c] = qsql_gather(kK(cols)[c], idx);
+    r0(idx);
+    K res = qsql_make_table(r1(kK(t->k)[0]), out);
+    r0(r);
+    return res;
+}
+
+K qsql_query(eval_frame *frame, K *args, int n)
+{
+    qsql_table tb;
+    K err = qsql_open(&tb, args[0], frame);
+    if (err) return err;
+    K r;
+    if (n == 3) {
+        K idx = args[1]->t == KJ ? args[1] : NULL;
+        r = idx ? qsql_eval_on(&tb, idx, args[2]) : krr("type");
+        qsql_close(&tb);
+        return r;
+    }
+    K c = args[1], b = args[2], a = args[3], idx = NULL;
+    err = qsql_where(&tb, c, &idx);
+    if (err) { qsql_close(&tb); return err; }
+    int is_select = b->t == -KB || (b->t == XD && (a->t == XD || (a->t == 0 && a->n == 0)));
+    r = is_select ? qsql_select(&tb, b, a, idx) : qsql_exec(&tb, b, a, idx);
+    if (idx) r0(idx);
+    qsql_close(&tb);
+    if (n >= 5 && is_select) r = qsql_limit(r, args[4]);
+    return r;
+}

@@ -1,0 +1,171 @@
+/* qsql_amend.c: ![t;c;b;a] (q-subset.md §4.6, §4.7): update (per row set or per group,
+ * written back into the selected rows) and delete (rows or columns). A symbol t names
+ * a global amended in place. Selection and phrase evaluation are qsql.c's.
+ * SPDX-License-Identifier: MIT */
+#include "q_int.h"
+#include "qsql_int.h"
+#include "prim_fns.h"
+
+#include <string.h>
+
+/* Write v (a vector of col's type, or an atom of it) into *colp at rows idx (NULL =
+ * all). *colp is owned and unshared. Returns NULL or 'type/'length. */
+static K amend_scatter(K *colp, K idx, K v)
+{
+    K col = *colp;
+    J m = idx ? idx->n : col->n;
+    int atom = v->t < 0;
+    if (!atom && v->n != m) return krr("length");
+    if (col->t == 0) {
+        for (J k = 0; k < m; k++) {
+            J row = idx ? kJ(idx)[k] : k;
+            r0(kK(col)[row]);
+            kK(col)[row] = atom ? r1(v) : prim_item(v, k);
+        }
+        return NULL;
+    }
+    if ((atom ? -v->t : v->t) != col->t) return krr("type");
+    int w = qsql_width(col->t);
+    if (!w) return krr("type");
+    for (J k = 0; k < m; k++) {
+        J row = idx ? kJ(idx)[k] : k;
+        const G *src = atom ? (const G *)&v->g : kG(v) + k * w;
+        memcpy(kG(col) + row * w, src, (size_t)w);
+    }
+    return NULL;
+}
+
+/* A new column of rows nulls of v's type (general list of :: for mixed values). */
+static K amend_null_column(K v, J rows)
+{
+    int t = v->t < 0 ? -v->t : v->t;
+    if (t <= 0 || t >= XT || !qsql_width(t)) {
+        K r = ktn(0, rows);
+        for (J k = 0; k < rows; k++) kK(r)[k] = ktn(0, 0);
+        return r;
+    }
+    K null = prim_null_of(t);
+    K cnt = kj(rows);
+    K r = prim_take(cnt, null);
+    r0(cnt);
+    r0(null);
+    return r;
+}
+
+/* Column name := value of tree over rows idx / each group. Updates names/cols. */
+static K amend_column(qsql_table *tb, K idx, qsql_groups *g, S name, K tree, K *names, K *cols)
+{
+    J c = -1;
+    for (J k = 0; k < (*names)->n; k++) if (kS(*names)[k] == name) c = k;
+    J m = idx ? idx->n : tb->rows;
+    J ngroups = g ? g->n : 1;
+    K target = NULL, err = NULL;
+    for (J gi = 0; gi < ngroups && !err; gi++) {
+        K rows = g ? kK(g->lists)[gi] : idx;
+        K v = qsql_eval_on(tb, rows, tree);
+        if (IS_ERR(v)) { err = v; break; }
+        J want = g ? rows->n : m;
+        if (v->t >= 0 && v->t < XT && v->n != want) { r0(v); err = krr("length"); break; }
+        if (!target) {
+            if (c >= 0 && !idx && !g) {
+                /* whole column replaced: the type may change */
+                K cnt = kj(tb->rows);
+                target = v->t < 0 ? prim_take(cnt, v) : r1(v);
+                r0(cnt);
+                r0(v);
+                continue;
+            }
+            target = c >= 0 ? k_copy(kK(*cols)[c]) : amend_null_column(v, tb->rows);
+            if (c >= 0 && target->t == 0 && kK(*cols)[c]->t != 0) {}
+        }
+        err = amend_scatter(&target, rows, v);
+        r0(v);
+    }
+    if (err) { r0(target); return err; }
+    if (!target) return NULL;
+    if (target->t == 0) target = prim_squeeze(target);
+    if (c >= 0) { r0(kK(*cols)[c]); kK(*cols)[c] = target; }
+    else { js(names, name); jk(cols, target); }
+    return NULL;
+}
+
+static K amend_update(qsql_table *tb, K b, K a, K idx)
+{
+    if (a->t != XD) return krr("type");
+    K names = k_copy(tb->names), cols = k_copy(tb->cols);
+    qsql_groups g, *gp = NULL;
+    J m = idx ? idx->n : tb->rows;
+    K err = NULL;
+    if (b->t == XD) {
+        J nb = kK(b)[0]->n;
+        K bycols = ktn(0, nb);
+        for (J k = 0; k < nb; k++) {
+            K tree = qsql_phrase_item(b, k);
+            K v = qsql_eval_on(tb, idx, tree);
+            r0(tree);
+            if (IS_ERR(v)) { for (J j = k; j < nb; j++) kK(bycols)[j] = k_identity(); err = v; break; }
+            kK(bycols)[k] = v;
+        }
+        if (!err) err = qsql_group(bycols, idx, m, &g);
+        r0(bycols);
+        if (!err) { gp = &g; err = qsql_group_lists(gp, idx, m); }
+    }
+    for (J k = 0; !err && k < kK(a)[0]->n; k++) {
+        K tree = qsql_phrase_item(a, k);
+        err = amend_column(tb, idx, gp, kS(kK(a)[0])[k], tree, &names, &cols);
+        r0(tree);
+    }
+    if (gp) qsql_groups_free(gp);
+    if (err) { r0(names); r0(cols); return err; }
+    K t = xT(xD(names, cols));
+    return t ? t : krr("length");
+}
+
+static K amend_delete(qsql_table *tb, K c, K a, K idx)
+{
+    K names = ktn(KS, 0), cols = ktn(0, 0);
+    if (a->n) {
+        if (c->n) { r0(names); r0(cols); return krr("nyi"); }
+        for (J k = 0; k < tb->names->n; k++) {
+            S name = kS(tb->names)[k];
+            int drop = 0;
+            for (J j = 0; j < a->n; j++) drop |= kS(a)[j] == name;
+            if (drop) continue;
+            js(&names, name);
+            jk(&cols, r1(kK(tb->cols)[k]));
+        }
+    } else {
+        J m = idx ? idx->n : tb->rows, kept = 0;
+        K keep = ktn(KJ, tb->rows - m);
+        for (J r = 0, j = 0; r < tb->rows; r++) {
+            if (j < m && (idx ? kJ(idx)[j] : r) == r) { j++; continue; }
+            kJ(keep)[kept++] = r;
+        }
+        for (J k = 0; k < tb->names->n; k++) {
+            js(&names, kS(tb->names)[k]);
+            jk(&cols, qsql_gather(kK(tb->cols)[k], keep));
+        }
+        r0(keep);
+    }
+    K t = xT(xD(names, cols));
+    return t ? t : krr("length");
+}
+
+K qsql_amend(eval_frame *frame, K *args, int n)
+{
+    if (n != 4) return krr("rank");
+    K t = args[0], c = args[1], b = args[2], a = args[3];
+    qsql_table tb;
+    K err = qsql_open(&tb, t, frame);
+    if (err) return err;
+    K idx = NULL;
+    err = qsql_where(&tb, c, &idx);
+    if (err) { qsql_close(&tb); return err; }
+    K r = a->t == KS ? amend_delete(&tb, c, a, idx) : amend_update(&tb, b, a, idx);
+    if (idx) r0(idx);
+    if (!IS_ERR(r) && tb.nkeys) r = knt(tb.nkeys, r);
+    qsql_close(&tb);
+    if (IS_ERR(r) || t->t != -KS) return r;
+    if (eval_global_set(t->s, r)) return krr("wsfull");
+    return r1(t);
+}

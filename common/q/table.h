@@ -1,0 +1,31 @@
+/* table.h: table and keyed-table keywords (q-subset.md §3.14): meta keys xcol xcols xkey
+ * xasc xdesc insert upsert ungroup xgroup, keyed-table indexing (table.c), and the joins
+ * lj ij uj pj aj aj0 (join.c). Private to common/q/.
+ * Each: Ownership: arguments borrowed; returns new (an error value on failure).
+ * SPDX-License-Identifier: MIT */
+#ifndef TICK_TABLE_H
+#define TICK_TABLE_H
+
+#include "k.h"
+
+K table_meta(K x);       K table_keys(K x);        K table_ungroup(K x);
+K table_xcol(K x, K y);  K table_xcols(K x, K y);  K table_xkey(K x, K y);
+K table_xasc(K x, K y);  K table_xdesc(K x, K y);  K table_insert(K x, K y);
+K table_upsert(K x, K y); K table_xgroup(K x, K y);
+/* kt[k]: a keyed table indexed by key value(s) or a table of keys. */
+K table_keyed_index(K kt, K key);
+/* Is x a keyed table (a dictionary from a table to a table)? */
+int table_is_keyed(K x);
+/* Column c of table t (borrowed), or NULL. */
+K table_column(K t, S name);
+/* The rows of table t at idx (a J vector). */
+K table_rows(K t, K idx);
+
+K join_lj(K x, K y);     K join_ij(K x, K y);      K join_uj(K x, K y);
+K join_pj(K x, K y);
+/* x,'y on two tables of one length: their columns side by side, y's winning. */
+K join_each(K x, K y);
+/* aj[c;t;q] (aj0 when zero is set: q's time column replaces t's). */
+K join_aj(K c, K t, K q, int zero);
+
+#endif

@@ -1,0 +1,1 @@
+t:([]sym:`a`b`a;price:10 20 30f;size:1 3 2);select sum size by sym from t

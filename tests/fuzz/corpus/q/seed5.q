@@ -1,0 +1,1 @@
+exec price from ([]price:1 2 3f) where price>1

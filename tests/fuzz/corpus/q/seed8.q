@@ -1,0 +1,1 @@
+update s:sums size by sym from ([]sym:`a`b`a;size:1 2 3)
