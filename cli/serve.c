@@ -83,33 +83,40 @@ static void read_all(serve_loop *loop)
     }
 }
 
+/* Does the process have open IPC connections (a script's hopen, say)? */
+static int has_connections(void)
+{
+    K hs = net_handles();
+    int any = hs && hs->n > 0;
+    r0(hs);
+    return any;
+}
+
 int serve_run(const char *port_spec, int timer_ms)
 {
     serve_loop *loop = calloc(1, sizeof *loop);
     int rc = 1;
     if (!loop) { fprintf(stderr, "tickq: out of memory\n"); return 1; }
-    if (rt_init("tickq") != 0) goto done;
     loop->base = rt_base();
-    if (port_spec && rt_listen(port_spec) < 0) goto fini;
-    if (timer_ms > 0 && rt_timer_start(timer_ms, NULL, NULL) != 0) goto fini;
-    loop->serving = port_spec != NULL || timer_ms > 0;
+    if (port_spec && rt_listen(port_spec) < 0) goto done;
+    if (timer_ms > 0 && rt_timer_start(timer_ms, NULL, NULL) != 0) goto done;
+    /* A listener, a timer or open connections keep the loop alive, as in q. */
+    loop->serving = port_spec != NULL || timer_ms > 0 || has_connections();
     loop->interactive = isatty(STDIN_FILENO);
     loop->input = event_new(loop->base, STDIN_FILENO, EV_READ | EV_PERSIST, on_input, loop);
-    if (!loop->input) { fprintf(stderr, "tickq: no memory for stdin\n"); goto fini; }
+    if (!loop->input) { fprintf(stderr, "tickq: no memory for stdin\n"); goto done; }
     struct stat st;
     int pollable = fstat(STDIN_FILENO, &st) == 0
         && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || loop->interactive);
     if (!pollable || event_add(loop->input, NULL) != 0) {
         /* epoll refuses regular files and /dev/null: read them through now, then serve */
         read_all(loop);
-        if (!loop->serving) { rc = 0; goto fini; }
+        if (!loop->serving) { rc = 0; goto done; }
     }
     prompt(loop);
     rc = rt_run();
-fini:
-    if (loop->input) event_free(loop->input);
-    rt_fini();
 done:
+    if (loop->input) event_free(loop->input);
     free(loop);
     return rc;
 }

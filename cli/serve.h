@@ -7,7 +7,8 @@
 
 /* Serve port_spec ("PORT" or "HOST:PORT"; NULL for none) and call .z.ts every timer_ms
  * (0 for none) while evaluating console lines from stdin, until \\ is read or stdin ends
- * at a terminal. The interpreter must be initialised. Returns 0, or 1 when the listener
+ * at a terminal; a process with no listener, timer or open connection ends with stdin.
+ * The interpreter and the runtime (rt_init) must be initialised. Returns 0, or 1 when the listener
  * or the loop cannot be set up (the reason is printed). */
 int serve_run(const char *port_spec, int timer_ms);
 

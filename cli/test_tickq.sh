@@ -38,6 +38,17 @@ check ".z.w is the caller's handle" "1b" "$("$TICKQ" -c ":$port" -e '.z.w>0')"
 check ".z.pc runs on close" "1b" "$("$TICKQ" -c ":$port" -e '0<count pcs')"
 "$TICKQ" -c ":$port" -e '.z.pg:{$[x~"ping";`pong;value x]}' >/dev/null 2>&1
 check ".z.pg handles sync requests" "\`pong" "$("$TICKQ" -c ":$port" -e 'ping')"
+# q-side IPC: hopen, sync strings and (f;args) lists, async neg h with the h"" chaser
+check "hopen: the seed's examples" "$(printf '12 23 35\n1b\n20 60 150')" \
+    "$("$TICKQ" -e "h:hopen \`::$port; (neg h) \"a:3?20\"; h\"\"; r:(h \"2 3 5 + 10 20 30\";3=h \"count a\";h (\"{x*y}\";2 3 5;10 20 30)); hclose h; r" 2>&1 | sed 's/ *$//')"
+check "hopen a refused port" "1" "$("$TICKQ" -e 'hopen `::1' >/dev/null 2>&1; echo $?)"
+printf 'h:hopen `::%s\nh "sub:1"\n' "$port" >"$dir/client.q"
+"$TICKQ" "$dir/client.q" </dev/null >/dev/null 2>&1 &
+client=$!   # a script with an open handle keeps running, as an r.q does
+sleep 0.5
+check "a script with a handle keeps running" "0" "$(kill -0 $client 2>/dev/null; echo $?)"
+kill "$client" 2>/dev/null
+wait "$client" 2>/dev/null
 kill "$server"
 wait "$server" 2>/dev/null
 

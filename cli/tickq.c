@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "runtime.h"
 #include "serve.h"
 
 #ifdef TICKQ_HAVE_LIBEDIT
@@ -166,12 +167,15 @@ int main(int argc, char **argv)
         return rc;
     }
     if (q_init() != 0) { fprintf(stderr, "tickq: out of memory\n"); free(args); return 1; }
+    /* The runtime comes first, so a script can hopen and subscribe (as r.q does). */
+    if (rt_init("tickq") != 0) { q_fini(); free(args); tk_sym_fini(); return 1; }
     if (o.nargs > 0) set_args(&o);
     int rc = 0;
     if (o.script && run_script(o.script) != 0 && o.expr) rc = 1;
     if (o.expr) rc |= run_line(o.expr, stderr, 0);
-    else if (o.port || timer_ms > 0) rc = serve_run(o.port, timer_ms);
+    else if (o.port || timer_ms > 0 || o.script) rc = serve_run(o.port, timer_ms);
     else repl();
+    rt_fini();
     q_fini();
     tk_sym_fini();
     free(args);

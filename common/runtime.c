@@ -3,6 +3,7 @@
  * .z.pc hooks. Transport is common/net/, evaluation common/q/; roles add fast paths.
  * SPDX-License-Identifier: MIT */
 #include "runtime.h"
+#include "qipc.h"
 
 #include <event2/event.h>
 #include <stdio.h>
@@ -140,6 +141,11 @@ int rt_init(const char *name)
         return -1;
     }
     net_text_fn_set(fmt_display);
+    if (qipc_init() != 0) {
+        fprintf(stderr, "%s: out of memory registering hopen\n", rt.name);
+        rt_fini();
+        return -1;
+    }
     return 0;
 }
 
