@@ -141,7 +141,7 @@ V r0(K x)
     }
 }
 
-/* Default releaser for mapped values; hdb/ installs its own through k_int.h. */
+/* Default releaser for mapped values; the storage layer (disk.c) installs its own. */
 static void k_mapped_noop(K x) { (void)x; }
 void (*k_mapped_release)(K x) = k_mapped_noop;
 

@@ -258,7 +258,14 @@ static K agg_minmax(K x, int want_max)
     int t = x->t;
     if (t == KS || t >= XT) return krr("type");
     J n = x->n;
-    if (t == KF || t == KE) {
+    if (t == KF) {  /* speed only: NaN fails both comparisons, so nulls are skipped */
+        F best = want_max ? -wf : wf;
+        const F *a = kF(x);
+        if (want_max) { for (J i = 0; i < n; i++) best = a[i] > best ? a[i] : best; }
+        else { for (J i = 0; i < n; i++) best = a[i] < best ? a[i] : best; }
+        return kf(best);
+    }
+    if (t == KE) {
         F best = want_max ? -wf : wf;
         for (J i = 0; i < n; i++) {
             F v = prim_get_f(x, i);

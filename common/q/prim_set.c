@@ -404,6 +404,8 @@ K prim_fill(K x, K y)
     return r;
 }
 
+#define SET_IN_SHORT 16 /* lists searched by a plain loop in `in` */
+
 K prim_in(K x, K y)
 {
     if (y->t < 0) { K l = prim_enlist(y); K r = prim_in(x, l); r0(l); return r; }
@@ -414,6 +416,17 @@ K prim_in(K x, K y)
         return prim_squeeze(r);
     }
     K r = ktn(KB, x->n);
+    if (x->t == y->t && y->n <= SET_IN_SHORT && k_item_size(x->t) == 8 && x->t != KF) {
+        /* speed only: a short list of 8-byte keys (symbols, longs, timestamps) */
+        const J *a = kJ(x), *b = kJ(y);
+        J nb = y->n;
+        for (J i = 0; i < x->n; i++) {
+            G hit = 0;
+            for (J k = 0; k < nb; k++) hit |= a[i] == b[k];
+            kG(r)[i] = hit;
+        }
+        return r;
+    }
     for (J i = 0; i < x->n; i++) {
         K item = prim_item(x, i);
         kG(r)[i] = (G)(prim_list_find(y, item) < y->n);
