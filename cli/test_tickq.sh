@@ -49,6 +49,16 @@ sleep 0.5
 check "a script with a handle keeps running" "0" "$(kill -0 $client 2>/dev/null; echo $?)"
 kill "$client" 2>/dev/null
 wait "$client" 2>/dev/null
+# HTTP on the same port: the page of names, and the .z.ph and .z.pw hooks
+if command -v curl >/dev/null; then
+    "$TICKQ" -c ":$port" -e 'tt:([]x:1 2 3)' >/dev/null 2>&1
+    check "GET / lists tables with rows" "1" "$(curl -s "http://127.0.0.1:$port/" | grep -c '?tt">tt</a> 3 rows')"
+    "$TICKQ" -c ":$port" -e '.z.ph:{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"}' >/dev/null 2>&1
+    check ".z.ph answers GET" "hi" "$(curl -s "http://127.0.0.1:$port/any")"
+fi
+"$TICKQ" -c ":$port" -e '.z.pw:{[u;p] p~"secret"}' >/dev/null 2>&1
+check ".z.pw refuses a wrong password" "1" "$("$TICKQ" -c ":$port" -e '1' >/dev/null 2>&1; echo $?)"
+check ".z.pw admits the right one" "1" "$("$TICKQ" -e "h:hopen \`::$port:u:secret; h\"0+1\"")"
 kill "$server"
 wait "$server" 2>/dev/null
 

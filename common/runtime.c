@@ -76,15 +76,60 @@ static K rt_http_eval(struct net_conn *c, const char *expr)
     return q_eval(expr, (J)strlen(expr));
 }
 
-/* GET /: the root tables, as q's page lists them. Ownership: returns new. */
+/* GET /: the names in the root namespace with the row counts of tables (null for the
+ * rest), as q's page lists them; the runtime's own natives (hopen …) are left out.
+ * Ownership: returns new. */
 static K rt_http_names(struct net_conn *c)
 {
     (void)c;
-    static const char src[] = "tables`.";
+    static const char src[] =
+        "{x!{$[98h=type v:value x;count v;0N]} each x} {x where not 112h=type each value each x}"
+        " system \"v\"";
     K r = q_eval(src, (J)strlen(src));
-    if (r && r->t == KS) return r;
+    if (r && r->t == XD) return r;
     r0(r);
     return ktn(KS, 0);
+}
+
+/* .z.pw[user;password]: a defined hook must return 1b to let the connection in. */
+static int rt_on_password(struct net_conn *c, const char *user, const char *password)
+{
+    (void)c;
+    K f = q_global_get(".z.pw");
+    if (!f) return 1;
+    K call = knk(3, f, ks((S)user), kp((S)password));
+    K r = call ? q_value(call) : NULL;
+    int ok = r && r->t == -KB && r->g;
+    if (r && r->t == KERR) fprintf(stderr, "%s: .z.pw: '%s\n", rt.name, r->s);
+    r0(r);
+    r0(call);
+    return ok;
+}
+
+/* .z.ph (GET, HEAD) and .z.pp (POST) when defined: (request text; headers) -> the whole
+ * HTTP response as a string. Undefined hooks leave the built-in routes. */
+static K rt_http_request(struct net_conn *c, const char *method, const char *target, K headers)
+{
+    const char *hook = !strcmp(method, "POST") ? ".z.pp"
+                     : !strcmp(method, "GET") || !strcmp(method, "HEAD") ? ".z.ph" : NULL;
+    K f = hook ? q_global_get(hook) : NULL;
+    if (!f) return NULL;
+    rt_handle_set(net_conn_handle(c));
+    K call = knk(2, f, knk(2, kp((S)target), r1(headers)));
+    K r = call ? q_value(call) : NULL;
+    rt_handle_set(0);
+    r0(call);
+    if (r && r->t == KC) return r;
+    K text = r && r->t == KERR ? k_err_fmt("%s", r->s) : NULL;
+    r0(r);
+    /* A hook that fails or returns no string answers 400 with q's error text. */
+    char body[256];
+    int n = snprintf(body, sizeof body, "'%s", text ? text->s : "type");
+    r0(text);
+    char resp[512];
+    int len = snprintf(resp, sizeof resp, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
+                       "Connection: close\r\nContent-Length: %d\r\n\r\n%s", n, body);
+    return kpn(resp, len);
 }
 
 /* Run a connection hook (.z.po / .z.pc) with the handle; errors are printed. */
@@ -126,7 +171,8 @@ int rt_init(const char *name)
 {
     struct net_handler handler = {
         .on_message = rt_on_message, .http_eval = rt_http_eval,
-        .http_names = rt_http_names,
+        .http_names = rt_http_names, .http_request = rt_http_request,
+        .on_password = rt_on_password,
         .on_open = rt_on_open, .on_close = rt_on_close,
     };
     rt.name = name ? name : "runtime";
