@@ -112,6 +112,9 @@ K tp_on_message(int handle, int msg_type, K msg)
     (void)msg_type;   /* async results are dropped by net; sync ones are the answer */
     if (msg->t == 0 && msg->n == TP_CALL_ITEMS && tp_is_upd_name(kK(msg)[0]))
         return tp_upd(handle, kK(msg)[1], kK(msg)[2]);
+    /* Anything else may read .u.i (a subscriber's "(.u.sub[`;`];`.u `i`L)"): every record
+     * it counts must already be in the journal file for the subscriber's replay (§4.4). */
+    tp_journal_flush();
     tp_q_sync();
     return NULL;
 }

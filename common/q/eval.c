@@ -222,17 +222,19 @@ static K eval_loop(eval_frame *frame, K t, int code)
         r0(c);
         if (times < 0) return krr("type");
         for (J k = 0; k < times; k++) {
+            if (q_restricted() && k >= EVAL_RESTRICTED_STEPS) return krr("limit");
             K r = eval_stmts(frame, t, 2);
             if (IS_ERR(r) || (frame && frame->returned)) return r;
             r0(r);
         }
         return k_identity();
     }
-    for (;;) {
+    for (J step = 0;; step++) {
         int yes = eval_truth(c, &err);
         r0(c);
         if (err) return err;
         if (!yes) return k_identity();
+        if (q_restricted() && step >= EVAL_RESTRICTED_STEPS) return krr("limit");
         K r = eval_stmts(frame, t, 2);
         if (IS_ERR(r) || (frame && frame->returned)) return r;
         r0(r);

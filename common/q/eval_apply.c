@@ -316,6 +316,7 @@ static K eval_apply_binary_n(K f, K *args, int n)
     if (code == PRIM_OP_FIND && n == 3) return prim_vector_cond(args[0], args[1], args[2]);
     if ((code == PRIM_KW_AJ || code == PRIM_KW_AJ0) && n == 3)
         return join_aj(args[0], args[1], args[2], code == PRIM_KW_AJ0);
+    if (code == PRIM_KW_EJ && n == 3) return join_ej(args[0], args[1], args[2]);
     if (code != PRIM_OP_AT && code != PRIM_OP_DOT) return krr("rank");
     K d = args[0], i = args[1], g = args[2], y = n == 4 ? args[3] : NULL;
     if (n == 3 && (d->t >= K_LAMBDA || d->t == -KS) && d->t != -KS) {
@@ -343,6 +344,7 @@ static K eval_apply_binary_n(K f, K *args, int n)
 /* f . list: apply f to the items of list. */
 K eval_apply_list(K f, K list)
 {
+    if (list->t == XD) list = kK(list)[1];  /* f . d applies f to d's values */
     J n = list->t < 0 ? 1 : list->t == XT ? 1 : list->n;
     if (n > EVAL_MAX_ARGS) return krr("rank");
     K args[EVAL_MAX_ARGS];

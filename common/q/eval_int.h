@@ -8,6 +8,7 @@
 
 #define EVAL_MAX_DEPTH 2000   /* nested evaluations before 'stack */
 #define EVAL_FRAME_INLINE 16  /* locals held without allocation */
+#define EVAL_RESTRICTED_STEPS 10000 /* loop steps allowed in restricted mode ('limit after) */
 
 typedef struct eval_frame {
     K lambda;     /* compiled lambda being applied (borrowed) */

@@ -2,6 +2,7 @@
  * scan (reduce, fold with seed, converge, do, while), each-prior, each-left/right.
  * Derivation of the values is eval_apply.c's.
  * SPDX-License-Identifier: MIT */
+#include "q.h"
 #include "q_int.h"
 #include "eval_int.h"
 #include "table.h"
@@ -133,6 +134,7 @@ static K iter_unary_over(K f, K *args, int n, int scan)
     J times = !is_do ? 0 : ctl->t == -KJ ? ctl->j : ctl->t == -KI ? ctl->i : ctl->h;
     for (J k = 0;; k++) {
         if (is_do && k >= times) break;
+        if (q_restricted() && k >= EVAL_RESTRICTED_STEPS) { r0(x); r0(acc); return krr("limit"); }
         if (ctl && !is_do) {
             K t = eval_apply(ctl, &x, 1);
             if (IS_ERR(t)) { r0(x); r0(acc); return t; }

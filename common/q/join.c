@@ -44,12 +44,12 @@ static K join_find(K keys, K probe)
         kK(both)[c] = j;
     }
     qsql_groups g;
-    K err = qsql_group(both, NULL, nk + np, &g);
+    K err = qsql_group(both, nk + np, &g);
     r0(both);
     if (err) return err;
     J *row_of = malloc((size_t)(g.n ? g.n : 1) * sizeof(J));
     for (J k = 0; k < g.n; k++) row_of[k] = -1;
-    const J *ids = kJ(g.ids);
+    const I *ids = kI(g.ids);
     for (J r = nk - 1; r >= 0; r--) row_of[ids[r]] = r;  /* first occurrence wins */
     K out = ktn(KJ, np);
     for (J r = 0; r < np; r++) kJ(out)[r] = row_of[ids[nk + r]];
@@ -205,9 +205,9 @@ K join_aj(K c, K t, K q, int zero)
         kK(both)[k] = a && b ? prim_join(a, b) : krr(kS(c)[k]);
         if (IS_ERR(kK(both)[k])) { K e = r1(kK(both)[k]); r0(both); return e; }
     }
-    qsql_groups g = { .ids = NULL, .keys = NULL, .lists = NULL, .n = 1 };
+    qsql_groups g = { .ids = NULL, .keys = NULL, .lists = NULL, .order = NULL, .n = 1 };
     if (neq) {
-        K err = qsql_group(both, NULL, nq + nt, &g);
+        K err = qsql_group(both, nq + nt, &g);
         if (err) { r0(both); return err; }
     }
     r0(both);
@@ -215,7 +215,7 @@ K join_aj(K c, K t, K q, int zero)
     J *start = calloc((size_t)g.n + 1, sizeof(J));
     J *perm = malloc((size_t)(nq ? nq : 1) * sizeof(J));
     J *times = malloc((size_t)(nq ? nq : 1) * sizeof(J));
-    const J *ids = g.ids ? kJ(g.ids) : NULL;
+    const I *ids = g.ids ? kI(g.ids) : NULL;
     for (J r = 0; r < nq; r++) start[(ids ? ids[r] : 0) + 1]++;
     for (J k = 0; k < g.n; k++) start[k + 1] += start[k];
     J *fill = malloc((size_t)(g.n ? g.n : 1) * sizeof(J));
@@ -269,4 +269,63 @@ K join_each(K x, K y)
     }
     K r = xT(xD(names, cols));
     return r ? r : krr("length");
+}
+
+K join_ej(K c, K t, K q)
+{
+    K names = c->t == -KS ? NULL : r1(c);
+    if (c->t == -KS) { names = ktn(KS, 1); kS(names)[0] = c->s; }
+    if (names->t != KS || t->t != XT || q->t != XT) { r0(names); return krr("type"); }
+    K tc = join_columns(t, names), qc = join_columns(q, names);
+    r0(names);
+    if (!tc || !qc) { if (tc) r0(tc); if (qc) r0(qc); return krr("mismatch"); }
+    J nt = k_count(t), nq = k_count(q);
+    K both = ktn(0, tc->n);
+    for (J k = 0; k < tc->n; k++) kK(both)[k] = prim_join(kK(qc)[k], kK(tc)[k]);
+    r0(tc); r0(qc);
+    for (J k = 0; k < both->n; k++)
+        if (IS_ERR(kK(both)[k])) { K e = r1(kK(both)[k]); r0(both); return e; }
+    qsql_groups g;
+    K err = qsql_group(both, nq + nt, &g);
+    r0(both);
+    if (err) return err;
+    const I *ids = kI(g.ids);
+    K ti = ktn(KJ, 0), qi = ktn(KJ, 0);
+    for (J r = 0; r < nt; r++)
+        for (J j = 0; j < nq; j++)
+            if (ids[j] == ids[nq + r]) { ja(&ti, &r); ja(&qi, &j); }
+    qsql_groups_free(&g);
+    K a = table_rows(t, ti), b = table_rows(q, qi);
+    r0(ti); r0(qi);
+    K res = IS_ERR(a) || IS_ERR(b) ? krr("length") : join_each(a, b);
+    r0(a); r0(b);
+    return res;
+}
+
+K join_asof(K x, K y)
+{
+    if (x->t != XT || y->t != XD || kK(y)[0]->t != KS) return krr("type");
+    K keys = kK(y)[0];
+    K cols = ktn(0, keys->n);
+    for (J k = 0; k < keys->n; k++) {
+        K v = prim_item(kK(y)[1], k);
+        kK(cols)[k] = prim_enlist(v);
+        r0(v);
+    }
+    K probe = xT(xD(r1(keys), cols));
+    if (!probe) return krr("type");
+    K r = join_aj(keys, probe, x, 0);
+    r0(probe);
+    if (IS_ERR(r)) return r;
+    K names = ktn(KS, 0), vals = ktn(0, 0);
+    K rn = kK(r->k)[0], rc = kK(r->k)[1];
+    for (J c = 0; c < rn->n; c++) {
+        int is_key = 0;
+        for (J k = 0; k < keys->n; k++) is_key |= kS(keys)[k] == kS(rn)[c];
+        if (is_key) continue;
+        js(&names, kS(rn)[c]);
+        jk(&vals, prim_item(kK(rc)[c], 0));
+    }
+    r0(r);
+    return xD(names, prim_squeeze(vals));
 }

@@ -72,7 +72,8 @@ static int num_digits(const char *t, J n, J *v)
     J r = 0;
     for (J i = 0; i < n; i++) {
         if (!num_is_digit(t[i])) return -1;
-        r = r * 10 + (t[i] - '0');
+        /* more digits than a long holds: no literal (not a wrapped value) */
+        if (__builtin_mul_overflow(r, 10, &r) || __builtin_add_overflow(r, t[i] - '0', &r)) return -1;
     }
     *v = r;
     return 0;
@@ -119,7 +120,11 @@ static int num_time(const char *t, J n, J *ns, int *parts, int *frac)
             *frac = (int)fd;
         }
     }
-    *ns = ((h * LEX_MIN_PER_HOUR + m) * LEX_SEC_PER_MIN + s) * LEX_NS_PER_SEC + f;
+    J total;  /* hours beyond any representable timespan are no literal */
+    if (__builtin_mul_overflow(h, LEX_MIN_PER_HOUR * LEX_SEC_PER_MIN * LEX_NS_PER_SEC, &total)
+        || __builtin_add_overflow(total, ((m * LEX_SEC_PER_MIN) + s) * LEX_NS_PER_SEC + f, &total))
+        return -1;
+    *ns = total;
     return 0;
 }
 
@@ -133,12 +138,17 @@ static int num_temporal(const char *t, J n, int neg, lex_num_item *it)
         J dl = d - t, tl = n - dl - 1;
         if (tl && num_time(d + 1, tl, &ns, &parts, &frac)) {
             J hours;
-            if (num_digits(d + 1, tl, &hours)) return -1;
-            ns = hours * LEX_MIN_PER_HOUR * LEX_SEC_PER_MIN * LEX_NS_PER_SEC;
+            if (num_digits(d + 1, tl, &hours)
+                || __builtin_mul_overflow(hours, LEX_MIN_PER_HOUR * LEX_SEC_PER_MIN * LEX_NS_PER_SEC, &ns))
+                return -1;
         }
-        if (dl == 10 && !num_date(t, dl, &days)) { it->type = KP; it->j = days * K_NS_PER_DAY + ns; }
+        J whole;
+        if (dl == 10 && !num_date(t, dl, &days)) it->type = KP;
         else if (num_digits(t, dl, &days)) return -1;
-        else { it->type = KN; it->j = days * K_NS_PER_DAY + ns; }
+        else it->type = KN;
+        if (__builtin_mul_overflow(days, K_NS_PER_DAY, &whole) || __builtin_add_overflow(whole, ns, &whole))
+            return -1;
+        it->j = whole;
         if (neg) it->j = -it->j;
         return 0;
     }

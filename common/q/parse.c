@@ -579,8 +579,18 @@ static K parse_template(parse_state *ps, S word)
         ps->at++;
         K args = parse_stmts(ps, LEX_RBRACKET);
         if (IS_ERR(args)) return args;
-        if (args->n != 1 || !kK(args)[0]) { r0(args); return krr("nyi"); }
+        K order = args->n == 2 ? kK(args)[1] : NULL;
+        if (args->n > 2 || !kK(args)[0] || (args->n == 2 && !order)) { r0(args); return krr("nyi"); }
         limit = r1(kK(args)[0]);
+        if (order) {
+            /* [n;>col] → the functional form's (idesc;`col), quoted */
+            K op = order->t == 0 && order->n == 2 ? kK(order)[0] : NULL;
+            if (!op || op->t != K_BINARY || (op->g != PRIM_OP_LT && op->g != PRIM_OP_GT)) {
+                r0(args); r0(limit); return krr("nyi");
+            }
+            K grade = prim_keyword(ss(op->g == PRIM_OP_GT ? "idesc" : "iasc"));
+            limit = knk(2, limit, knk(1, knk(2, grade, r1(kK(order)[1]))));
+        }
         r0(args);
     }
     if ((kind == QSQL_SELECT || kind == QSQL_EXEC) && parse_is_word(parse_peek(ps), "distinct")) {

@@ -182,6 +182,10 @@ static const prim_entry prim_table[] = {
     { "xgroup", K_BINARY, 141, NULL, table_xgroup, 1 },
     { "aj", K_BINARY, PRIM_KW_AJ, NULL, prim_rank3, 0 },
     { "aj0", K_BINARY, PRIM_KW_AJ0, NULL, prim_rank3, 0 },
+    { "ej", K_BINARY, PRIM_KW_EJ, NULL, prim_rank3, 0 },
+    { "fby", K_BINARY, 145, NULL, table_fby, 1 },
+    { "cross", K_BINARY, 146, NULL, table_cross, 1 },
+    { "asof", K_BINARY, 147, NULL, join_asof, 1 },
 };
 
 #define PRIM_TABLE_N ((int)(sizeof prim_table / sizeof prim_table[0]))

@@ -371,6 +371,26 @@ K prim_find(K x, K y)
 
 K prim_fill(K x, K y)
 {
+    if (x->t == XD && y->t == XD && !table_is_keyed(x)) {
+        /* d^e: e's non-null values over d, keys of both (q-subset.md §3.13) */
+        K r = r1(x);
+        K keys = kK(y)[0];
+        for (J i = 0; i < keys->n && !IS_ERR(r); i++) {
+            if (prim_is_null_item(kK(y)[1], i) && kK(y)[1]->t > 0) {
+                K k = prim_item(keys, i);
+                K have = prim_find(kK(x)[0], k);
+                int known = !IS_ERR(have) && have->t == -KJ && have->j < kK(x)[0]->n;
+                r0(have);
+                if (known) { r0(k); continue; }
+                r0(k);
+            }
+            K k = prim_item(keys, i), v = prim_item(kK(y)[1], i);
+            K next = eval_amend(r, &k, 1, NULL, v);
+            r0(k); r0(v);
+            r = next;
+        }
+        return r;
+    }
     if (y->t == 0 || y->t == XD) {
         K r = ktn(0, y->t == XD ? 0 : y->n);
         if (y->t == XD) {

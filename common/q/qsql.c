@@ -6,9 +6,12 @@
 #include "q_int.h"
 #include "qsql_int.h"
 #include "prim_fns.h"
+#include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#define QSQL_SCAN_KEYS 16 /* `in` lists matched by a plain loop in a where scan */
 
 K qsql_open(qsql_table *tb, K t, eval_frame *outer)
 {
@@ -119,11 +122,112 @@ K qsql_eval_on(qsql_table *tb, K idx, K tree)
     return r;
 }
 
+/* Rows with lo <= col[i] <= hi in a column of integral/temporal type w bytes wide that
+ * carries `s#: two binary searches instead of a scan (q-subset.md §3.16). */
+static K qsql_sorted_range(K col, J lo, J hi)
+{
+    int w = qsql_width(col->t);
+    J n = col->n, a = 0, b = n;
+    while (a < b) { J mid = a + (b - a) / 2; J v = w == 4 ? kI(col)[mid] : kJ(col)[mid]; if (v < lo) a = mid + 1; else b = mid; }
+    J first = a;
+    b = n;
+    while (a < b) { J mid = a + (b - a) / 2; J v = w == 4 ? kI(col)[mid] : kJ(col)[mid]; if (v <= hi) a = mid + 1; else b = mid; }
+    K idx = ktn(KJ, a - first);
+    for (J i = first; i < a; i++) kJ(idx)[i - first] = i;
+    return idx;
+}
+
+/* Speed only: a first constraint (=;`c;x) or (within;`c;(lo;hi)) on a `s# column of
+ * long/int-based type. Returns the row list, or NULL to take the general path. */
+static K qsql_where_sorted(qsql_table *tb, K tree)
+{
+    if (tree->t != 0 || tree->n != 3 || kK(tree)[1]->t != -KS) return NULL;
+    K f = kK(tree)[0];
+    const char *name = prim_name(f);
+    int is_eq = f->t == K_BINARY && f->g == PRIM_OP_EQ;
+    if (!is_eq && !(name && !strcmp(name, "within"))) return NULL;
+    J c = qsql_col_find(tb, kK(tree)[1]->s);
+    if (c < 0) return NULL;
+    K col = kK(tb->cols)[c];
+    int w = qsql_width(col->t);
+    if (col->a != K_ATTR_SORTED || col->t == KF || col->t == KE || col->t == KS || (w != 4 && w != 8))
+        return NULL;
+    K refs = ktn(KS, 0);
+    qsql_refs(kK(tree)[2], &refs);
+    int uses_cols = 0;
+    for (J k = 0; k < refs->n; k++)
+        uses_cols |= qsql_col_find(tb, kS(refs)[k]) >= 0 || !strcmp(kS(refs)[k], "i") || strchr(kS(refs)[k], '.');
+    r0(refs);
+    if (uses_cols) return NULL;
+    K v = eval_tree(tb->outer, kK(tree)[2]);
+    K r = NULL;
+    if (is_eq && v->t == -col->t) r = qsql_sorted_range(col, w == 4 ? v->i : v->j, w == 4 ? v->i : v->j);
+    else if (!is_eq && v->t == col->t && v->n == 2)
+        r = qsql_sorted_range(col, w == 4 ? kI(v)[0] : kJ(v)[0], w == 4 ? kI(v)[1] : kJ(v)[1]);
+    r0(v);
+    return r;
+}
+
+/* Speed only: a first constraint (=;`c;x) or (in;`c;xs) on an 8-byte column (symbols,
+ * longs, timestamps) with a constant atom / short list: one scan straight to row
+ * numbers, without the boolean vector. NULL to take the general path. */
+static K qsql_where_scan(qsql_table *tb, K tree)
+{
+    if (tree->t != 0 || tree->n != 3 || kK(tree)[1]->t != -KS) return NULL;
+    K f = kK(tree)[0];
+    const char *name = prim_name(f);
+    int is_eq = f->t == K_BINARY && f->g == PRIM_OP_EQ;
+    if (!is_eq && !(name && !strcmp(name, "in"))) return NULL;
+    J c = qsql_col_find(tb, kK(tree)[1]->s);
+    if (c < 0) return NULL;
+    K col = kK(tb->cols)[c];
+    if (qsql_width(col->t) != 8 || col->t == KF || col->t == KZ) return NULL;
+    K refs = ktn(KS, 0);
+    qsql_refs(kK(tree)[2], &refs);
+    int uses_cols = 0;
+    for (J k = 0; k < refs->n; k++)
+        uses_cols |= qsql_col_find(tb, kS(refs)[k]) >= 0 || !strcmp(kS(refs)[k], "i") || strchr(kS(refs)[k], '.');
+    r0(refs);
+    if (uses_cols) return NULL;
+    K v = eval_tree(tb->outer, kK(tree)[2]);
+    J want[QSQL_SCAN_KEYS], nw = 0;
+    if (!IS_ERR(v) && v->t == -col->t) want[nw++] = v->j;
+    else if (!IS_ERR(v) && !is_eq && v->t == col->t && v->n <= QSQL_SCAN_KEYS)
+        for (J k = 0; k < v->n; k++) want[nw++] = kJ(v)[k];
+    else { r0(v); return NULL; }
+    r0(v);
+    const J *x = kJ(col);
+    J n = col->n, cap = n / 16 + 16, got = 0;
+    J *rows = malloc((size_t)cap * sizeof(J));
+    if (!rows) return NULL;
+    for (J i = 0; i < n; i++) {
+        int hit = 0;
+        for (J k = 0; k < nw; k++) hit |= x[i] == want[k];
+        if (!hit) continue;
+        if (got == cap) {
+            J *more = realloc(rows, (size_t)(cap *= 2) * sizeof(J));
+            if (!more) { free(rows); return NULL; }
+            rows = more;
+        }
+        rows[got++] = i;
+    }
+    K idx = ktn(KJ, got);
+    memcpy(kJ(idx), rows, (size_t)got * sizeof(J));
+    free(rows);
+    return idx;
+}
+
 K qsql_where(qsql_table *tb, K c, K *idx)
 {
     *idx = NULL;
+    if (c->t == 0 && c->n) {
+        K first = prim_item(c, 0);
+        *idx = qsql_where_sorted(tb, first);
+        if (!*idx) *idx = qsql_where_scan(tb, first);
+        r0(first);
+    }
     if (c->t != 0 && !(c->t == KS && c->n == 0)) return krr("type");
-    for (J k = 0; k < c->n; k++) {
+    for (J k = *idx ? 1 : 0; k < c->n; k++) {
         K tree = prim_item(c, k);
         K v = qsql_eval_on(tb, *idx, tree);
         r0(tree);
@@ -176,6 +280,8 @@ static K qsql_make_table(K names, K cols)
     return t ? t : krr("length");
 }
 
+static K qsql_distinct(K r);
+
 /* Evaluate each phrase item on every group: a column of cells per item. */
 static K qsql_by_cells(qsql_table *tb, qsql_groups *g, K a, K idx, J m, K *outcols)
 {
@@ -184,6 +290,7 @@ static K qsql_by_cells(qsql_table *tb, qsql_groups *g, K a, K idx, J m, K *outco
     for (J k = 0; k < na; k++) {
         K tree = qsql_phrase_item(a, k);
         K col = qsql_agg_fast(tb, g, idx, m, tree);
+        if (col && !IS_ERR(col)) { K sorted = qsql_gather(col, g->order); r0(col); col = sorted; }
         if (!col) {
             K err = qsql_group_lists(g, idx, m);
             if (err) { r0(tree); r0(cols); return err; }
@@ -227,7 +334,7 @@ static K qsql_by(qsql_table *tb, K b, K idx, J m, qsql_groups *g, K *bynames)
         if (IS_ERR(v)) { for (J j = k; j < names->n; j++) kK(bycols)[j] = k_identity(); r0(bycols); r0(names); return v; }
         kK(bycols)[k] = v;
     }
-    K err = qsql_group(bycols, idx, m, g);
+    K err = qsql_group(bycols, m, g);
     r0(bycols);
     if (err) { r0(names); return err; }
     *bynames = names;
@@ -237,6 +344,8 @@ static K qsql_by(qsql_table *tb, K b, K idx, J m, qsql_groups *g, K *bynames)
 /* select … by …: keyed table of key columns and per-group value columns. */
 static K qsql_select_by(qsql_table *tb, K b, K a, K idx, J m)
 {
+    K fast = qsql_agg_stream(tb, b, a, idx, m);
+    if (fast) return fast;
     qsql_groups g;
     K bynames;
     K err = qsql_by(tb, b, idx, m, &g, &bynames);
@@ -277,7 +386,12 @@ static K qsql_select(qsql_table *tb, K b, K a, K idx)
 {
     J m = idx ? idx->n : tb->rows;
     if (b->t == XD) return qsql_select_by(tb, b, a, idx, m);
-    if (b->t == -KB && b->g) return krr("nyi");
+    if (b->t == -KB && b->g) {
+        K plain = kb(0);
+        K r = qsql_select(tb, plain, a, idx);
+        r0(plain);
+        return qsql_distinct(r);
+    }
     if (a->t == 0 && a->n == 0) {
         K cols = ktn(0, tb->cols->n);
         for (J c = 0; c < tb->cols->n; c++) kK(cols)[c] = qsql_gather(kK(tb->cols)[c], idx);
@@ -342,21 +456,69 @@ static K qsql_exec(qsql_table *tb, K b, K a, K idx)
 static K qsql_limit(K r, K lim)
 {
     if (IS_ERR(r)) return r;
-    if (lim->t != -KJ && lim->t != -KI) { r0(r); return krr("nyi"); }
-    J n = lim->t == -KJ ? lim->j : lim->i;
     K t = r->t == XT ? r : NULL;
     if (!t) { r0(r); return krr("nyi"); }
-    J rows = k_count(t);
-    J take = n < 0 ? -n : n;
-    if (take > rows) take = rows;
+    J rows = k_count(t), from, take;
+    if (lim->t == -KJ || lim->t == -KI) {
+        J n = lim->t == -KJ ? lim->j : lim->i;
+        take = n < 0 ? -n : n;
+        if (take > rows) take = rows;
+        from = n < 0 ? rows - take : 0;
+    } else if ((lim->t == KJ || lim->t == KI) && lim->n == 2) {
+        /* [m n]: n rows from row m */
+        from = lim->t == KJ ? kJ(lim)[0] : kI(lim)[0];
+        take = lim->t == KJ ? kJ(lim)[1] : kI(lim)[1];
+        if (from < 0 || take < 0) { r0(r); return krr("domain"); }
+        if (from > rows) from = rows;
+        if (take > rows - from) take = rows - from;
+    } else {
+        r0(r);
+        return krr("type");
+    }
     K idx = ktn(KJ, take);
-    for (J i = 0; i < take; i++) kJ(idx)[i] = n < 0 ? rows - take + i : i;
+    for (J i = 0; i < take; i++) kJ(idx)[i] = from + i;
     K cols = kK(t->k)[1], out = ktn(0, cols->n);
     for (J c = 0; c < cols->n; c++) kK(out)[c] = qsql_gather(kK(cols)[c], idx);
     r0(idx);
     K res = qsql_make_table(r1(kK(t->k)[0]), out);
     r0(r);
     return res;
+}
+
+/* select[n;>col]: the result's rows in the order of grade tree g (idesc;`col). */
+static K qsql_order(K r, K g)
+{
+    if (IS_ERR(r) || r->t != XT) return r;
+    qsql_table tb;
+    K err = qsql_open(&tb, r, NULL);
+    if (err) { r0(r); return err; }
+    K order = qsql_eval_on(&tb, NULL, g);
+    qsql_close(&tb);
+    if (!IS_ERR(order) && (order->t != KJ || order->n != k_count(r))) { r0(order); order = krr("type"); }
+    if (IS_ERR(order)) { r0(r); return order; }
+    K sorted = table_rows(r, order);
+    r0(order);
+    r0(r);
+    return sorted;
+}
+
+/* select distinct: the rows of r at their first appearance. */
+static K qsql_distinct(K r)
+{
+    if (IS_ERR(r) || r->t != XT) return r;
+    K cols = kK(r->k)[1];
+    J m = k_count(r);
+    qsql_groups g;
+    K err = qsql_group(cols, m, &g);
+    if (err) { r0(r); return err; }
+    K keep = ktn(KJ, 0);
+    I seen = 0;
+    for (J i = 0; i < m; i++) if (kI(g.ids)[i] == seen) { ja(&keep, &i); seen++; }
+    qsql_groups_free(&g);
+    K d = table_rows(r, keep);
+    r0(keep);
+    r0(r);
+    return d;
 }
 
 K qsql_query(eval_frame *frame, K *args, int n)
@@ -372,12 +534,17 @@ K qsql_query(eval_frame *frame, K *args, int n)
         return r;
     }
     K c = args[1], b = args[2], a = args[3], idx = NULL;
+    if ((a->t == XD && kK(a)[0]->t != KS) || (b->t == XD && kK(b)[0]->t != KS)) {
+        qsql_close(&tb);
+        return krr("type");
+    }
     err = qsql_where(&tb, c, &idx);
     if (err) { qsql_close(&tb); return err; }
     int is_select = b->t == -KB || (b->t == XD && (a->t == XD || (a->t == 0 && a->n == 0)));
     r = is_select ? qsql_select(&tb, b, a, idx) : qsql_exec(&tb, b, a, idx);
     if (idx) r0(idx);
     qsql_close(&tb);
+    if (n >= 6 && is_select) r = qsql_order(r, args[5]);
     if (n >= 5 && is_select) r = qsql_limit(r, args[4]);
     return r;
 }

@@ -36,31 +36,35 @@ static K agg_count(qsql_groups *g, J m)
 {
     K r = ktn(KJ, g->n);
     memset(kJ(r), 0, (size_t)g->n * sizeof(J));
-    const J *ids = kJ(g->ids);
+    const I *ids = kI(g->ids);
     for (J r2 = 0; r2 < m; r2++) kJ(r)[ids[r2]]++;
     return r;
 }
+
+/* for each selected row k (row ix[k], or k when ix is NULL): BODY with x its value and
+ * d the group's accumulator. Two copies so the common all-rows case has no gather. */
+#define AGG_EACH(T, BODY)                                                           \
+    do {                                                                            \
+        if (ix) { for (J k = 0; k < m; k++) { T x = v[ix[k]]; T *d = &o[ids[k]]; BODY; } } \
+        else { for (J k = 0; k < m; k++) { T x = v[k]; T *d = &o[ids[k]]; BODY; } }      \
+    } while (0)
 
 static K agg_long(int code, qsql_groups *g, K idx, J m, const J *v)
 {
     J n = g->n;
     K r = ktn(KJ, n);
     J *o = kJ(r);
-    const J *ids = kJ(g->ids), *ix = idx ? kJ(idx) : NULL;
+    const I *ids = kI(g->ids);
+    const J *ix = idx ? kJ(idx) : NULL;
     J init = code == AGG_MIN ? wj : code == AGG_MAX ? -wj : code == AGG_SUM ? 0 : nj;
     for (J k = 0; k < n; k++) o[k] = init;
-    if (code == AGG_FIRST) {  /* backwards: the first row of a group writes last */
+    switch (code) {
+    case AGG_SUM: AGG_EACH(J, *d += x != nj ? x : 0); break;
+    case AGG_MIN: AGG_EACH(J, if (x != nj && x < *d) *d = x); break;
+    case AGG_MAX: AGG_EACH(J, if (x > *d) *d = x); break;
+    case AGG_LAST: AGG_EACH(J, *d = x); break;
+    default:  /* first: backwards, so a group's first row writes last */
         for (J k = m - 1; k >= 0; k--) o[ids[k]] = v[ix ? ix[k] : k];
-        return r;
-    }
-    for (J k = 0; k < m; k++) {
-        J x = v[ix ? ix[k] : k], *d = &o[ids[k]];
-        switch (code) {
-        case AGG_SUM: if (x != nj) *d += x; break;
-        case AGG_MIN: if (x != nj && x < *d) *d = x; break;
-        case AGG_MAX: if (x > *d) *d = x; break;
-        default: *d = x; break;
-        }
     }
     return r;
 }
@@ -70,17 +74,17 @@ static K agg_float(int code, qsql_groups *g, K idx, J m, const F *v)
     J n = g->n;
     K r = ktn(KF, n);
     F *o = kF(r);
-    const J *ids = kJ(g->ids), *ix = idx ? kJ(idx) : NULL;
-    F init = code == AGG_MIN ? INFINITY : code == AGG_MAX ? -INFINITY : 0;
+    const I *ids = kI(g->ids);
+    const J *ix = idx ? kJ(idx) : NULL;
+    F init = code == AGG_MIN ? INFINITY : code == AGG_MAX ? -INFINITY : code == AGG_SUM ? 0 : nf;
     for (J k = 0; k < n; k++) o[k] = init;
-    for (J k = 0; k < m; k++) {
-        F x = v[ix ? ix[k] : k], *d = &o[ids[k]];
-        switch (code) {
-        case AGG_SUM: if (x == x) *d += x; break;
-        case AGG_MIN: if (x < *d) *d = x; break;
-        case AGG_MAX: if (x > *d) *d = x; break;
-        default: break;
-        }
+    switch (code) {
+    case AGG_SUM: AGG_EACH(F, *d += x == x ? x : 0); break;
+    case AGG_MIN: AGG_EACH(F, *d = x < *d ? x : *d); break;
+    case AGG_MAX: AGG_EACH(F, *d = x > *d ? x : *d); break;
+    case AGG_LAST: AGG_EACH(F, *d = x); break;
+    default:
+        for (J k = m - 1; k >= 0; k--) o[ids[k]] = v[ix ? ix[k] : k];
     }
     return r;
 }
@@ -92,7 +96,8 @@ static K agg_avg(qsql_groups *g, K idx, J m, K col)
     F *o = kF(r);
     J *cnt = calloc((size_t)(n ? n : 1), sizeof(J));
     memset(o, 0, (size_t)n * sizeof(F));
-    const J *ids = kJ(g->ids), *ix = idx ? kJ(idx) : NULL;
+    const I *ids = kI(g->ids);
+    const J *ix = idx ? kJ(idx) : NULL;
     for (J k = 0; k < m; k++) {
         J row = ix ? ix[k] : k;
         F x = col->t == KJ ? (kJ(col)[row] == nj ? nf : (F)kJ(col)[row]) : kF(col)[row];
@@ -109,7 +114,24 @@ static K agg_wavg(qsql_groups *g, K idx, J m, K w, K x)
     K r = ktn(KF, n);
     F *o = kF(r), *ws = calloc((size_t)(n ? n : 1), sizeof(F));
     memset(o, 0, (size_t)n * sizeof(F));
-    const J *ids = kJ(g->ids), *ix = idx ? kJ(idx) : NULL;
+    const I *ids = kI(g->ids);
+    const J *ix = idx ? kJ(idx) : NULL;
+    if (w->t == KJ && x->t == KF) {  /* speed only: the size wavg price shape */
+        const J *wv = kJ(w);
+        const F *xv = kF(x);
+        for (J k = 0; k < m; k++) {
+            J row = ix ? ix[k] : k;
+            J a = wv[row];
+            F b = xv[row];
+            int ok = a != nj && b == b;
+            F fa = ok ? (F)a : 0;
+            o[ids[k]] += ok ? fa * b : 0;
+            ws[ids[k]] += fa;
+        }
+        for (J k = 0; k < n; k++) o[k] = o[k] / ws[k];
+        free(ws);
+        return r;
+    }
     for (J k = 0; k < m; k++) {
         J row = ix ? ix[k] : k;
         F a = w->t == KJ ? (F)kJ(w)[row] : kF(w)[row];
@@ -142,6 +164,5 @@ K qsql_agg_fast(qsql_table *tb, qsql_groups *g, K idx, J m, K tree)
     if (!col) return NULL;
     if (code == AGG_AVG) return agg_avg(g, idx, m, col);
     if (col->t == KJ) return agg_long(code, g, idx, m, kJ(col));
-    if (code == AGG_FIRST || code == AGG_LAST) return NULL;
     return agg_float(code, g, idx, m, kF(col));
 }

@@ -5,6 +5,7 @@
 #include "q_int.h"
 #include "qsql_int.h"
 #include "prim_fns.h"
+#include "table.h"
 
 #include <string.h>
 
@@ -106,7 +107,7 @@ static K amend_update(qsql_table *tb, K b, K a, K idx)
             if (IS_ERR(v)) { for (J j = k; j < nb; j++) kK(bycols)[j] = k_identity(); err = v; break; }
             kK(bycols)[k] = v;
         }
-        if (!err) err = qsql_group(bycols, idx, m, &g);
+        if (!err) err = qsql_group(bycols, m, &g);
         r0(bycols);
         if (!err) { gp = &g; err = qsql_group_lists(gp, idx, m); }
     }
@@ -151,10 +152,37 @@ static K amend_delete(qsql_table *tb, K c, K a, K idx)
     return t ? t : krr("length");
 }
 
+/* delete k from d (a dictionary, not a table): d without those keys. */
+static K amend_dict_delete(K d, K keys)
+{
+    K kd = kK(d)[0], vd = kK(d)[1];
+    K keep = ktn(KJ, 0);
+    for (J i = 0; i < kd->n; i++) {
+        int drop = 0;
+        for (J j = 0; j < keys->n && kd->t == KS; j++) drop |= kS(kd)[i] == kS(keys)[j];
+        if (!drop) ja(&keep, &i);
+    }
+    K r = xD(qsql_gather(kd, keep), qsql_gather(vd, keep));
+    r0(keep);
+    return r ? r : krr("type");
+}
+
 K qsql_amend(eval_frame *frame, K *args, int n)
 {
     if (n != 4) return krr("rank");
+    if (args[3]->t == KS && args[1]->t == 0 && !args[1]->n) {
+        K d = args[0]->t == -KS ? eval_global_get(args[0]->s) : r1(args[0]);
+        if (d && d->t == XD && !table_is_keyed(d)) {
+            K r = amend_dict_delete(d, args[3]);
+            r0(d);
+            if (IS_ERR(r) || args[0]->t != -KS) return r;
+            if (eval_global_set(args[0]->s, r)) return krr("wsfull");
+            return r1(args[0]);
+        }
+        if (d) r0(d);
+    }
     K t = args[0], c = args[1], b = args[2], a = args[3];
+    if ((a->t == XD && kK(a)[0]->t != KS) || (b->t == XD && kK(b)[0]->t != KS)) return krr("type");
     qsql_table tb;
     K err = qsql_open(&tb, t, frame);
     if (err) return err;
@@ -163,7 +191,10 @@ K qsql_amend(eval_frame *frame, K *args, int n)
     if (err) { qsql_close(&tb); return err; }
     K r = a->t == KS ? amend_delete(&tb, c, a, idx) : amend_update(&tb, b, a, idx);
     if (idx) r0(idx);
-    if (!IS_ERR(r) && tb.nkeys) r = knt(tb.nkeys, r);
+    if (!IS_ERR(r) && tb.nkeys) {
+        r = knt(tb.nkeys, r);  /* NULL when the key columns were deleted */
+        if (!r) r = krr("type");
+    }
     qsql_close(&tb);
     if (IS_ERR(r) || t->t != -KS) return r;
     if (eval_global_set(t->s, r)) return krr("wsfull");

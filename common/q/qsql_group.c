@@ -48,83 +48,113 @@ K qsql_gather(K col, K idx)
     return r;
 }
 
-/* Item i of a typed vector of width ≤ 8 as a 64-bit key (bit pattern). */
-static inline J qsql_key(const G *base, int w, J i)
+int qsql_hash_init(qsql_hash *h, J cap)
 {
-    switch (w) {
-    case 1: return base[i];
-    case 2: return ((const H *)base)[i];
-    case 4: return ((const I *)base)[i];
-    default: return ((const J *)base)[i];
-    }
+    h->cap = cap;
+    h->shift = 64;
+    for (J c = cap; c > 1; c >>= 1) h->shift--;
+    h->n = 0;
+    h->key = malloc((size_t)cap * sizeof(J));
+    h->id = malloc((size_t)cap * sizeof(I));
+    if (!h->key || !h->id) { free(h->key); free(h->id); return -1; }
+    memset(h->id, 0xff, (size_t)cap * sizeof(I));
+    return 0;
 }
 
-/* Group ids of col[idx] (rows in order): ids[r] in 0..*ngroups-1 by first appearance;
- * first[g] is the position (into idx) of group g's first row. Returns 0, or -1 when the
- * column cannot be hashed (general lists, guids). Ownership: *ids and *first new. */
-static int qsql_hash_ids(K col, K idx, J m, K *ids, K *first)
+static J qsql_hash_free_slot(qsql_hash *h, J key)
+{
+    J s = qsql_slot(key, h->shift);
+    while (h->id[s] >= 0) s = (s + 1) & (h->cap - 1);
+    return s;
+}
+
+static int qsql_hash_grow(qsql_hash *h)
+{
+    qsql_hash big;
+    if (qsql_hash_init(&big, h->cap * 2)) return -1;
+    for (J s = 0; s < h->cap; s++) {
+        if (h->id[s] < 0) continue;
+        J t = qsql_hash_free_slot(&big, h->key[s]);
+        big.key[t] = h->key[s];
+        big.id[t] = h->id[s];
+    }
+    big.n = h->n;
+    qsql_hash_fini(h);
+    *h = big;
+    return 0;
+}
+
+I qsql_hash_add(qsql_hash *h, J key, J r, K *firsts)
+{
+    if ((h->n + 1) * 2 > h->cap && qsql_hash_grow(h)) return -1;
+    J s = qsql_hash_free_slot(h, key);
+    h->key[s] = key;
+    h->id[s] = (I)h->n;
+    ja(firsts, &r);
+    return (I)h->n++;
+}
+
+void qsql_hash_fini(qsql_hash *h)
+{
+    free(h->key);
+    free(h->id);
+    h->key = NULL;
+    h->id = NULL;
+}
+
+/* Group numbers of typed items v[0..m) (T the item type) into o. */
+#define QSQL_HASH_LOOP(T)                                                          \
+    do {                                                                           \
+        const T *v = (const T *)kG(col);                                           \
+        J last_key = 0;                                                            \
+        I last_id = -1;                                                            \
+        for (J r = 0; r < m; r++) {                                                \
+            J key = (J)v[r];                                                       \
+            /* speed only: runs of one key (sorted or parted data) skip the hash */ \
+            if (key != last_key || last_id < 0) {                                  \
+                last_id = qsql_hash_get(&h, key, r, &firsts);                      \
+                last_key = key;                                                    \
+                if (last_id < 0) { failed = 1; break; }                            \
+            }                                                                      \
+            o[r] = last_id;                                                        \
+        }                                                                          \
+    } while (0)
+
+/* Group ids of col (m rows): ids[r] in 0..n-1 by first appearance (an int vector);
+ * first[g] is the row of group g's first appearance. Returns 0, or -1 when the column
+ * cannot be hashed (general lists, guids). Ownership: *ids and *first new. */
+static int qsql_hash_ids(K col, J m, K *ids, K *first)
 {
     int w = qsql_width(col->t);
-    if (!w || w > 8) return -1;
-    J cap = QSQL_HASH_START, ng = 0;
-    J *slots = malloc((size_t)cap * sizeof(J));
-    if (!slots) return -1;
-    memset(slots, 0xff, (size_t)cap * sizeof(J));
-    K out = ktn(KJ, m), firsts = ktn(KJ, 0);
-    const G *base = kG(col);
-    const J *ix = idx ? kJ(idx) : NULL;
-    J *o = kJ(out);
-    J *keys = malloc((size_t)cap * sizeof(J));
-    for (J r = 0; r < m; r++) {
-        J row = ix ? ix[r] : r;
-        J key = qsql_key(base, w, row);
-        uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ULL;
-        J s = (J)(h >> 20) & (cap - 1);
-        while (slots[s] >= 0 && keys[slots[s]] != key) s = (s + 1) & (cap - 1);
-        if (slots[s] < 0) {
-            if (ng + 1 > cap / 2) {
-                J ncap = cap * 2;
-                J *ns = malloc((size_t)ncap * sizeof(J));
-                J *nk = realloc(keys, (size_t)ncap * sizeof(J));
-                if (!ns || !nk) { free(ns); free(nk ? nk : keys); free(slots); r0(out); r0(firsts); return -1; }
-                keys = nk;
-                memset(ns, 0xff, (size_t)ncap * sizeof(J));
-                for (J g = 0; g < ng; g++) {
-                    J t = (J)(((uint64_t)keys[g] * 0x9E3779B97F4A7C15ULL) >> 20) & (ncap - 1);
-                    while (ns[t] >= 0) t = (t + 1) & (ncap - 1);
-                    ns[t] = g;
-                }
-                free(slots);
-                slots = ns;
-                cap = ncap;
-                s = (J)(h >> 20) & (cap - 1);
-                while (slots[s] >= 0) s = (s + 1) & (cap - 1);
-            }
-            keys[ng] = key;
-            slots[s] = ng++;
-            ja(&firsts, &r);
-        }
-        o[r] = slots[s];
+    if (!w || w > 8 || m > INT32_MAX) return -1;
+    qsql_hash h;
+    if (qsql_hash_init(&h, QSQL_HASH_START)) return -1;
+    K out = ktn(KI, m), firsts = ktn(KJ, 0);
+    I *o = kI(out);
+    int failed = 0;
+    switch (w) {
+    case 1: QSQL_HASH_LOOP(G); break;
+    case 2: QSQL_HASH_LOOP(H); break;
+    case 4: QSQL_HASH_LOOP(I); break;
+    default: QSQL_HASH_LOOP(J); break;
     }
-    free(slots);
-    free(keys);
+    qsql_hash_fini(&h);
+    if (failed) { r0(out); r0(firsts); return -1; }
     *ids = out;
     *first = firsts;
     return 0;
 }
 
 /* Group ids through q's group (any column type). */
-static int qsql_slow_ids(K col, K idx, J m, K *ids, K *first)
+static int qsql_slow_ids(K col, J m, K *ids, K *first)
 {
-    K sub = qsql_gather(col, idx);
-    K g = prim_group(sub);
-    r0(sub);
+    K g = prim_group(col);
     if (IS_ERR(g)) { r0(g); return -1; }
     K lists = kK(g)[1];
-    K out = ktn(KJ, m), firsts = ktn(KJ, lists->n);
+    K out = ktn(KI, m), firsts = ktn(KJ, lists->n);
     for (J k = 0; k < lists->n; k++) {
         K l = kK(lists)[k];
-        for (J j = 0; j < l->n; j++) kJ(out)[kJ(l)[j]] = k;
+        for (J j = 0; j < l->n; j++) kI(out)[kJ(l)[j]] = (I)k;
         kJ(firsts)[k] = l->n ? kJ(l)[0] : 0;
     }
     r0(g);
@@ -134,7 +164,7 @@ static int qsql_slow_ids(K col, K idx, J m, K *ids, K *first)
 }
 
 /* Sort group numbers by key columns (lexicographic, stable). Ownership: returns new. */
-static K qsql_key_order(K keys)
+K qsql_key_order(K keys)
 {
     J ng = keys->n ? kK(keys)[0]->n : 0;
     K order = ktn(KJ, ng);
@@ -152,45 +182,48 @@ static K qsql_key_order(K keys)
     return order;
 }
 
-K qsql_group(K bycols, K idx, J m, qsql_groups *out)
+K qsql_group(K bycols, J m, qsql_groups *out)
 {
     K ids = NULL, first = NULL;
     J ng = 1;
     for (J c = 0; c < bycols->n; c++) {
         K cid, cfirst;
         K col = kK(bycols)[c];
-        if (qsql_hash_ids(col, NULL, m, &cid, &cfirst) && qsql_slow_ids(col, NULL, m, &cid, &cfirst)) {
-            r0(ids); r0(first);
+        if (qsql_hash_ids(col, m, &cid, &cfirst) && qsql_slow_ids(col, m, &cid, &cfirst)) {
+            if (ids) { r0(ids); r0(first); }
             return krr("type");
         }
         if (!ids) { ids = cid; first = cfirst; ng = cfirst->n; continue; }
+        /* combine: (id so far, this column's id) as one long, then group that */
         J n2 = cfirst->n;
-        for (J r = 0; r < m; r++) kJ(ids)[r] = kJ(ids)[r] * n2 + kJ(cid)[r];
-        r0(cid); r0(cfirst); r0(first);
-        K nid, nfirst;
-        if (qsql_hash_ids(ids, NULL, m, &nid, &nfirst)) { r0(ids); return krr("wsfull"); }
-        r0(ids);
-        ids = nid;
-        first = nfirst;
+        K pair = ktn(KJ, m);
+        for (J r = 0; r < m; r++) kJ(pair)[r] = (J)kI(ids)[r] * n2 + kI(cid)[r];
+        r0(cid); r0(cfirst); r0(first); r0(ids);
+        int bad = qsql_hash_ids(pair, m, &ids, &first);
+        r0(pair);
+        if (bad) return krr("limit");
         ng = first->n;
     }
-    (void)idx;
+    if (!ids) {  /* no by columns: one group */
+        ids = ktn(KI, m);
+        memset(kI(ids), 0, (size_t)m * sizeof(I));
+        first = ktn(KJ, m ? 1 : 0);
+        if (m) kJ(first)[0] = 0;
+        ng = m ? 1 : 0;
+    }
     K keys = ktn(0, bycols->n);
     for (J c = 0; c < bycols->n; c++) kK(keys)[c] = qsql_gather(kK(bycols)[c], first);
     K order = qsql_key_order(keys);
     if (IS_ERR(order)) { r0(ids); r0(first); r0(keys); return order; }
-    /* renumber so group g is the g-th in key order */
-    K rank = ktn(KJ, ng);
-    for (J g = 0; g < ng; g++) kJ(rank)[kJ(order)[g]] = g;
-    for (J r = 0; r < m; r++) kJ(ids)[r] = kJ(rank)[kJ(ids)[r]];
     for (J c = 0; c < keys->n; c++) {
         K sorted = qsql_gather(kK(keys)[c], order);
         r0(kK(keys)[c]);
         kK(keys)[c] = sorted;
     }
-    r0(rank); r0(order); r0(first);
+    r0(first);
     out->ids = ids;
     out->keys = keys;
+    out->order = order;
     out->n = ng;
     out->lists = NULL;
     return NULL;
@@ -201,24 +234,26 @@ K qsql_group_lists(qsql_groups *g, K idx, J m)
     if (g->lists) return NULL;
     J *count = calloc((size_t)(g->n ? g->n : 1), sizeof(J));
     if (!count) return krr("wsfull");
-    const J *ids = kJ(g->ids);
+    const I *ids = kI(g->ids);
     for (J r = 0; r < m; r++) count[ids[r]]++;
-    K lists = ktn(0, g->n);
-    for (J k = 0; k < g->n; k++) { kK(lists)[k] = ktn(KJ, count[k]); count[k] = 0; }
+    K raw = ktn(0, g->n);
+    for (J k = 0; k < g->n; k++) { kK(raw)[k] = ktn(KJ, count[k]); count[k] = 0; }
     const J *ix = idx ? kJ(idx) : NULL;
     for (J r = 0; r < m; r++) {
-        J k = ids[r];
-        kJ(kK(lists)[k])[count[k]++] = ix ? ix[r] : r;
+        I k = ids[r];
+        kJ(kK(raw)[k])[count[k]++] = ix ? ix[r] : r;
     }
     free(count);
-    g->lists = lists;
+    g->lists = qsql_gather(raw, g->order);  /* in key order */
+    r0(raw);
     return NULL;
 }
 
 void qsql_groups_free(qsql_groups *g)
 {
-    r0(g->ids);
-    r0(g->keys);
+    if (g->ids) r0(g->ids);
+    if (g->keys) r0(g->keys);
+    if (g->order) r0(g->order);
     if (g->lists) r0(g->lists);
-    g->ids = g->keys = g->lists = NULL;
+    g->ids = g->keys = g->lists = g->order = NULL;
 }

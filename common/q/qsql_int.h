@@ -6,6 +6,8 @@
 #include "k.h"
 #include "qsql.h"
 
+#include <stdint.h>
+
 typedef struct qsql_table {
     K table;          /* the unkeyed source table (owned) */
     K names;          /* its column names (borrowed from table) */
@@ -16,19 +18,62 @@ typedef struct qsql_table {
 } qsql_table;
 
 typedef struct qsql_groups {
-    K ids;   /* J vector: group number of each selected row, groups in key order */
-    K keys;  /* general list of key columns, one item per group, sorted */
-    K lists; /* general list of J vectors of absolute row numbers (NULL until needed) */
+    K ids;   /* I vector: raw group number of each selected row (first appearance) */
+    K order; /* J vector: the raw group numbers in key order */
+    K keys;  /* general list of key columns, one item per group, in key order */
+    K lists; /* general list of J vectors of absolute row numbers, in key order (NULL
+                until qsql_group_lists) */
     J n;     /* groups */
 } qsql_groups;
+
+/* Open-addressing table from a 64-bit key (an item's bit pattern) to its group number,
+ * numbers given in order of first appearance. */
+typedef struct qsql_hash {
+    J *key;    /* slot keys */
+    I *id;     /* slot group numbers, -1 empty */
+    J cap;     /* slots, a power of two */
+    int shift; /* 64 - log2(cap): the slot is the top bits of the mixed key */
+    J n;       /* groups */
+} qsql_hash;
+
+int qsql_hash_init(qsql_hash *h, J cap);  /* 0, or -1 when memory runs out */
+void qsql_hash_fini(qsql_hash *h);
+/* Add key (new: its first row r is appended to *firsts); its group number, or -1 when
+ * memory runs out. Out of line: only new keys take it. */
+I qsql_hash_add(qsql_hash *h, J key, J r, K *firsts);
+
+static inline J qsql_slot(J key, int shift)
+{
+    return (J)(((uint64_t)key * 0x9E3779B97F4A7C15ULL) >> shift);
+}
+
+/* The group number of key, adding it when new; -1 when memory runs out. */
+static inline I qsql_hash_get(qsql_hash *h, J key, J r, K *firsts)
+{
+    const J *keys = h->key;
+    const I *ids = h->id;
+    J mask = h->cap - 1, s = qsql_slot(key, h->shift);
+    for (;;) {
+        I id = ids[s];
+        if (id < 0) return qsql_hash_add(h, key, r, firsts);
+        if (keys[s] == key) return id;
+        s = (s + 1) & mask;
+    }
+}
+
+/* Grade of group numbers by key columns (lexicographic, stable). New. */
+K qsql_key_order(K keys);
+/* select aggregates by one column, hashed and aggregated block by block in one pass
+ * (speed only), or NULL when the query is not of that shape. New keyed table. */
+K qsql_agg_stream(qsql_table *tb, K b, K a, K idx, J m);
 
 /* Bytes per item of vector type t (0 when not a fixed-width type). */
 int qsql_width(int t);
 /* col[idx] (idx a J vector of rows; NULL = all). Ownership: borrowed; returns new. */
 K qsql_gather(K col, K idx);
-/* Group the selected rows (m of them, columns already gathered to those rows) by
- * bycols. Returns NULL, or an error value. Ownership: out's fields new. */
-K qsql_group(K bycols, K idx, J m, qsql_groups *out);
+/* Group m rows by bycols (columns of m items). Returns NULL, or an error value.
+ * Ownership: out's fields new. */
+K qsql_group(K bycols, J m, qsql_groups *out);
 /* Build g->lists from idx (NULL = rows 0..m-1). Returns NULL or an error. */
 K qsql_group_lists(qsql_groups *g, K idx, J m);
 void qsql_groups_free(qsql_groups *g);
@@ -45,8 +90,8 @@ J qsql_col_find(qsql_table *tb, S name);
 /* Item i of a dictionary-valued phrase (its values may be a symbol vector). New. */
 K qsql_phrase_item(K dict, J i);
 
-/* Per-group aggregate of a simple tree (agg;`col) in one pass over the rows, or NULL
- * when the tree is not one the fast path knows (speed only; same results).
+/* Per-group aggregate of a simple tree (agg;`col) in one pass over the rows, by raw
+ * group number, or NULL when the tree is not one the fast path knows (speed only).
  * Ownership: returns new. */
 K qsql_agg_fast(qsql_table *tb, qsql_groups *g, K idx, J m, K tree);
 

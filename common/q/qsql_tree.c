@@ -111,8 +111,11 @@ K qsql_template_build(int kind, int distinct, K texp, K where, K *parts)
         K b = parts[3] ? qsql_dict(r1(parts[3]), r1(parts[4])) : kb(distinct);
         K a = parts[2] ? qsql_dict(r1(parts[1]), r1(parts[2])) : ktn(0, 0);
         K head = k_prim(K_BINARY, kind == QSQL_SELECT ? PRIM_OP_FIND : PRIM_OP_BANG);
-        r = parts[0] && kind == QSQL_SELECT ? knk(6, head, texp, where, b, a, r1(parts[0]))
-                                            : knk(5, head, texp, where, b, a);
+        K lim = parts[0];
+        int ordered = lim && lim->t == 0 && lim->n == 2 && kK(lim)[1]->t == 0 && kK(lim)[1]->n == 1;
+        if (!lim || kind != QSQL_SELECT) r = knk(5, head, texp, where, b, a);
+        else if (ordered) r = knk(7, head, texp, where, b, a, r1(kK(lim)[0]), r1(kK(lim)[1]));
+        else r = knk(6, head, texp, where, b, a, r1(lim));
     }
     for (int i = 0; i < 5; i++) if (parts[i]) r0(parts[i]);
     return r;

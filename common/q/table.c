@@ -128,7 +128,8 @@ K table_xcol(K x, K y)
     K r = xT(xD(names, r1(kK(t->k)[1])));
     r0(t);
     if (!r) return krr("length");
-    return table_result(y, nkeys ? knt(nkeys, r) : r);
+    if (nkeys && !(r = knt(nkeys, r))) return krr("type");
+    return table_result(y, r);
 }
 
 /* t with columns in order: first, then the rest. Ownership: t borrowed. */
@@ -213,7 +214,7 @@ static K table_sort(K x, K y, int desc)
     }
     r0(s);
     r0(t);
-    if (!IS_ERR(r) && nkeys) r = knt(nkeys, r);
+    if (!IS_ERR(r) && nkeys) { r = knt(nkeys, r); if (!r) r = krr("type"); }
     return table_result(y, r);
 }
 
@@ -265,4 +266,50 @@ K table_keyed_index(K kt, K key)
     }
     K r = xT(xD(r1(vnames), out));
     return r ? r : krr("length");
+}
+
+K table_fby(K x, K y)
+{
+    if (x->t != 0 || x->n != 2 || y->t <= 0 || y->t >= XT) return krr("type");
+    K f = kK(x)[0], data = kK(x)[1];
+    if (k_count(data) != y->n) return krr("length");
+    qsql_groups g;
+    K cols = knk(1, r1(y));
+    K err = qsql_group(cols, y->n, &g);
+    r0(cols);
+    if (err) return err;
+    err = qsql_group_lists(&g, NULL, y->n);
+    if (err) { qsql_groups_free(&g); return err; }
+    K out = ktn(0, y->n);
+    for (J i = 0; i < y->n; i++) kK(out)[i] = NULL;
+    for (J k = 0; k < g.n && !err; k++) {
+        K rows = kK(g.lists)[k];
+        K part = qsql_gather(data, rows);
+        K v = eval_apply(f, &part, 1);
+        r0(part);
+        if (IS_ERR(v)) { err = v; break; }
+        for (J j = 0; j < rows->n; j++) kK(out)[kJ(rows)[j]] = r1(v);
+        r0(v);
+    }
+    qsql_groups_free(&g);
+    if (err) {
+        for (J i = 0; i < y->n; i++) if (!kK(out)[i]) kK(out)[i] = k_identity();
+        r0(out);
+        return err;
+    }
+    return prim_squeeze(out);
+}
+
+K table_cross(K x, K y)
+{
+    if (x->t != XT || y->t != XT) return krr("nyi");
+    J nx = k_count(x), ny = k_count(y);
+    K ix = ktn(KJ, nx * ny), iy = ktn(KJ, nx * ny);
+    for (J i = 0; i < nx; i++)
+        for (J j = 0; j < ny; j++) { kJ(ix)[i * ny + j] = i; kJ(iy)[i * ny + j] = j; }
+    K a = table_rows(x, ix), b = table_rows(y, iy);
+    r0(ix); r0(iy);
+    K r = IS_ERR(a) || IS_ERR(b) ? krr("length") : join_each(a, b);
+    r0(a); r0(b);
+    return r;
 }

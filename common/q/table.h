@@ -12,6 +12,10 @@ K table_meta(K x);       K table_keys(K x);        K table_ungroup(K x);
 K table_xcol(K x, K y);  K table_xcols(K x, K y);  K table_xkey(K x, K y);
 K table_xasc(K x, K y);  K table_xdesc(K x, K y);  K table_insert(K x, K y);
 K table_upsert(K x, K y); K table_xgroup(K x, K y);
+/* (f;data) fby group: f of data per group, back on each row. */
+K table_fby(K x, K y);
+/* x cross y on tables: every row of x with every row of y. */
+K table_cross(K x, K y);
 /* kt[k]: a keyed table indexed by key value(s) or a table of keys. */
 K table_keyed_index(K kt, K key);
 /* Is x a keyed table (a dictionary from a table to a table)? */
@@ -27,5 +31,9 @@ K join_pj(K x, K y);
 K join_each(K x, K y);
 /* aj[c;t;q] (aj0 when zero is set: q's time column replaces t's). */
 K join_aj(K c, K t, K q, int zero);
+/* t asof d: the last row of t at or before d's values (last key the time). */
+K join_asof(K x, K y);
+/* ej[c;t;q]: each row of t with every row of q that matches it on columns c. */
+K join_ej(K c, K t, K q);
 
 #endif

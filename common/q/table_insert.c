@@ -167,7 +167,14 @@ static K insert_keyed(K kt, K x, K *keyrows)
     r0(all);
     r0(add);
     *keyrows = xT(xD(kn, kc));
-    return xT(xD(vn, vc));
+    K vals = xT(xD(vn, vc));
+    if (!*keyrows || !vals) {
+        if (*keyrows) r0(*keyrows);
+        if (vals) r0(vals);
+        *keyrows = NULL;
+        return krr("length");
+    }
+    return vals;
 }
 
 K table_insert(K x, K y)

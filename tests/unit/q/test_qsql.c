@@ -50,6 +50,11 @@ START_TEST(select_results)
     q_true("(parse \"select sum size by sym from t\")~(?;`t;();(enlist`sym)!enlist`sym;(enlist`size)!enlist(sum;`size))");
     q_true("(parse \"delete from t where size>1\")~(!;`t;enlist enlist(>;`size;1);0b;`symbol$())");
     q_true("w:t; update size:size*10 from `w; (w`size)~10 30 20 40 50");
+    /* `s# columns are searched, not scanned: same rows as without the attribute */
+    q_true("u:([]a:`s#1 2 2 3 5;b:til 5); (select from u where a=2)~([]a:2 2;b:1 2)");
+    q_true("(select b from u where a within 2 4, b>1)~([]b:2 3)");
+    q_true("(select b from u where a=4)~([]b:`long$())");
+    q_true("v:([]a:1 2 2 3 5;b:til 5); (select from v where a within 2 3)~select from u where a within 2 3");
 }
 END_TEST
 
@@ -69,6 +74,14 @@ START_TEST(table_keywords)
     q_true("(([]k:1 2 3) ij ([k:2 3 4]v:20 30 40))~([]k:2 3;v:20 30)");
     q_true("(([]a:1 2) uj ([]a:3;b:4))[`b]~0N 0N 4");
     q_true("(ungroup ([]s:`a`b;p:(enlist 2;5 7)))~([]s:`a`b`b;p:2 5 7)");
+    q_true("(select distinct sym from t)~([]sym:`a`b)");
+    q_true("(select[1 1] from t)~1_2#t");
+    q_true("(select[2;>p] from t)[`p]~3 2");
+    q_true("((sum;1 2 3) fby `a`b`a)~4 2 4");
+    q_true("(count ([]a:1 2) cross ([]b:`x`y`z))~6");
+    q_true("(ej[`k;([]k:1 2);([]k:2 2 3;v:5 6 7)])~([]k:2 2;v:5 6)");
+    q_true("(([]s:`a`a;time:1 5;p:10 50) asof `s`time!(`a;3))~(enlist`p)!enlist 10");
+    q_true("(delete b from `a`b`c!1 2 3)~`a`c!1 3");
 }
 END_TEST
 
@@ -179,6 +192,25 @@ START_TEST(property_select_by)
             ck_assert_int_eq(kJ(kK(vals)[7])[at], sum);  /* general path agrees */
         }
         ck_assert_int_eq(keys->n, expect_groups);
+        /* the one-pass aggregation (no lambda item) agrees with the general path */
+        const char *fast = "(select n:count i, s:sum size, hi:max price, lo:min size, a:avg price, "
+                           "f:first size, l:last price, w:size wavg price by sym from t where price>20)"
+                           "~select n:count i, s:sum size, hi:max price, lo:min size, a:avg price, "
+                           "f:first size, l:last price, w:{x wavg y}[size;price] by sym from t where price>20";
+        K same = q_eval(fast, (J)strlen(fast));
+        ck_assert_msg(same->t == -KB && same->g, "round %d: fast and general paths differ", round);
+        r0(same);
+        /* where scans on symbols agree with the boolean path */
+        const char *scan = "((select from t where sym in `a`c, size>10)~select from t where (sym in `a`c)&size>10)"
+                           "&(select from t where sym=`b)~select from t where (sym=`b)&1b";
+        same = q_eval(scan, (J)strlen(scan));
+        ck_assert_msg(same->t == -KB && same->g, "round %d: where scan differs", round);
+        r0(same);
+        const char *all = "(select s:sum size, hi:max size, f:first price by sym from t)"
+                          "~select s:{sum x} size, hi:{max x} size, f:{first x} price by sym from t";
+        same = q_eval(all, (J)strlen(all));
+        ck_assert_msg(same->t == -KB && same->g, "round %d: all-rows fast path differs", round);
+        r0(same);
         r0(tt);
         r0(r);
     }

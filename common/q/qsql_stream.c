@@ -1,0 +1,266 @@
+/* qsql_stream.c: one-pass `select agg … by c from t` (q-subset.md §4.9, speed only):
+ * rows are hashed to group numbers a block at a time (the numbers stay in cache) and
+ * each aggregate runs over the block before the next, so no per-row group vector is
+ * written to memory. Aggregates: count sum avg min max first last wavg on long/float
+ * columns. Results equal qsql.c's general path.
+ * SPDX-License-Identifier: MIT */
+#include "q_int.h"
+#include "qsql_int.h"
+#include "prim_fns.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STREAM_BLOCK 2048     /* rows per block: group numbers fit in L1 */
+#define STREAM_START_GROUPS 64
+#define STREAM_HASH_START 1024
+#define STREAM_MAX_ITEMS 16
+
+enum { SA_COUNT, SA_SUM, SA_AVG, SA_MIN, SA_MAX, SA_FIRST, SA_LAST, SA_WAVG };
+
+typedef struct stream_item {
+    int code;     /* SA_* */
+    K x;          /* the aggregated column (borrowed), NULL for count */
+    K w;          /* wavg weights (borrowed) */
+    int is_float; /* x holds floats (else longs) */
+    J *acc_j;     /* per-group long accumulator */
+    F *acc_f;     /* per-group float accumulator */
+    F *aux_f;     /* avg counts / wavg weight sums */
+    char *seen;   /* first: group already has its value */
+} stream_item;
+
+static int stream_code(K head)
+{
+    static const char *const names[] = { "count", "sum", "avg", "min", "max", "first", "last", "wavg" };
+    const char *name = prim_name(head);
+    if (!name) return -1;
+    for (int k = 0; k < 8; k++) if (!strcmp(name, names[k])) return k;
+    return -1;
+}
+
+static K stream_col(qsql_table *tb, K arg)
+{
+    if (arg->t != -KS) return NULL;
+    J c = qsql_col_find(tb, arg->s);
+    if (c < 0) return NULL;
+    K col = kK(tb->cols)[c];
+    return col->t == KJ || col->t == KF ? col : NULL;
+}
+
+/* Fill item from tree, or return -1 when the tree is no streamable aggregate. */
+static int stream_plan(qsql_table *tb, K tree, stream_item *it)
+{
+    memset(it, 0, sizeof *it);
+    if (tree->t != 0 || tree->n < 2 || tree->n > 3) return -1;
+    it->code = stream_code(kK(tree)[0]);
+    if (it->code < 0 || (it->code == SA_WAVG) != (tree->n == 3)) return -1;
+    if (it->code == SA_COUNT) {
+        K arg = kK(tree)[1];
+        return arg->t == -KS && (qsql_col_find(tb, arg->s) >= 0 || !strcmp(arg->s, "i")) ? 0 : -1;
+    }
+    if (it->code == SA_WAVG) {
+        it->w = stream_col(tb, kK(tree)[1]);
+        it->x = stream_col(tb, kK(tree)[2]);
+        if (!it->w || !it->x || it->w->t != KJ || it->x->t != KF) return -1;
+        it->is_float = 1;
+        return 0;
+    }
+    it->x = stream_col(tb, kK(tree)[1]);
+    if (!it->x) return -1;
+    it->is_float = it->x->t == KF;
+    return 0;
+}
+
+static int stream_out_float(const stream_item *it)
+{
+    return it->code == SA_AVG || it->code == SA_WAVG || (it->is_float && it->code != SA_COUNT);
+}
+
+/* Grow item arrays from old to cap groups, initialising the new slots. */
+static int stream_grow(stream_item *it, J old, J cap)
+{
+    J *j = realloc(it->acc_j, (size_t)cap * sizeof(J));
+    F *f = realloc(it->acc_f, (size_t)cap * sizeof(F));
+    F *a = realloc(it->aux_f, (size_t)cap * sizeof(F));
+    char *s = realloc(it->seen, (size_t)cap);
+    if (j) it->acc_j = j;
+    if (f) it->acc_f = f;
+    if (a) it->aux_f = a;
+    if (s) it->seen = s;
+    if (!j || !f || !a || !s) return -1;
+    J ji = it->code == SA_MIN ? wj : it->code == SA_MAX ? -wj : 0;
+    F fi = it->code == SA_MIN ? INFINITY : it->code == SA_MAX ? -INFINITY : 0;
+    for (J g = old; g < cap; g++) { j[g] = ji; f[g] = fi; a[g] = 0; s[g] = 0; }
+    return 0;
+}
+
+/* Rows of one block: row(k) is ix[k] when ix, else base + k. */
+#define ROW(k) (ix ? ix[k] : base + (k))
+
+static void stream_block(stream_item *it, const I *ids, const J *ix, J base, J len)
+{
+    J *aj = it->acc_j;
+    F *af = it->acc_f, *ax = it->aux_f;
+    const J *colj = it->x && !it->is_float ? kJ(it->x) : NULL;
+    const F *colf = it->x && it->is_float ? kF(it->x) : NULL;
+    switch (it->code) {
+    case SA_COUNT: for (J k = 0; k < len; k++) aj[ids[k]]++; break;
+    case SA_SUM:
+        if (colj) for (J k = 0; k < len; k++) { J v = colj[ROW(k)]; aj[ids[k]] += v != nj ? v : 0; }
+        else for (J k = 0; k < len; k++) { F v = colf[ROW(k)]; af[ids[k]] += v == v ? v : 0; }
+        break;
+    case SA_AVG:
+        for (J k = 0; k < len; k++) {
+            F v = colj ? (colj[ROW(k)] == nj ? nf : (F)colj[ROW(k)]) : colf[ROW(k)];
+            int ok = v == v;
+            af[ids[k]] += ok ? v : 0;
+            ax[ids[k]] += ok;
+        }
+        break;
+    case SA_MIN:
+        if (colj) for (J k = 0; k < len; k++) { J v = colj[ROW(k)]; if (v != nj && v < aj[ids[k]]) aj[ids[k]] = v; }
+        else for (J k = 0; k < len; k++) { F v = colf[ROW(k)]; af[ids[k]] = v < af[ids[k]] ? v : af[ids[k]]; }
+        break;
+    case SA_MAX:
+        if (colj) for (J k = 0; k < len; k++) { J v = colj[ROW(k)]; if (v > aj[ids[k]]) aj[ids[k]] = v; }
+        else for (J k = 0; k < len; k++) { F v = colf[ROW(k)]; af[ids[k]] = v > af[ids[k]] ? v : af[ids[k]]; }
+        break;
+    case SA_FIRST:
+        for (J k = 0; k < len; k++) {
+            I g = ids[k];
+            if (it->seen[g]) continue;
+            it->seen[g] = 1;
+            if (colj) aj[g] = colj[ROW(k)]; else af[g] = colf[ROW(k)];
+        }
+        break;
+    case SA_LAST:
+        if (colj) for (J k = 0; k < len; k++) aj[ids[k]] = colj[ROW(k)];
+        else for (J k = 0; k < len; k++) af[ids[k]] = colf[ROW(k)];
+        break;
+    default: {
+        const J *wv = kJ(it->w);
+        for (J k = 0; k < len; k++) {
+            J row = ROW(k);
+            J a = wv[row];
+            F b = colf[row];
+            int ok = a != nj && b == b;
+            F fa = ok ? (F)a : 0;
+            af[ids[k]] += ok ? fa * b : 0;
+            ax[ids[k]] += fa;
+        }
+    }
+    }
+}
+
+/* The finished column of item over ng groups, in key order. */
+static K stream_result(stream_item *it, J ng, K order)
+{
+    int fl = stream_out_float(it);
+    K r = ktn(fl ? KF : KJ, ng);
+    for (J k = 0; k < ng; k++) {
+        J g = kJ(order)[k];
+        if (!fl) kJ(r)[k] = it->acc_j[g];
+        else if (it->code == SA_AVG || it->code == SA_WAVG) kF(r)[k] = it->aux_f[g] ? it->acc_f[g] / it->aux_f[g] : nf;
+        else kF(r)[k] = it->acc_f[g];
+    }
+    return r;
+}
+
+static void stream_free(stream_item *items, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(items[i].acc_j); free(items[i].acc_f); free(items[i].aux_f); free(items[i].seen);
+    }
+}
+
+/* Hash one block's keys to group numbers. Returns -1 when memory runs out. */
+static int stream_ids(K col, const J *ix, J base, J len, qsql_hash *h, K *firsts, I *ids,
+                      J *last_key, I *last_id)
+{
+    const J *v = kJ(col);
+    J lk = *last_key;
+    I li = *last_id;
+    const J *keys = h->key;
+    const I *slots = h->id;
+    J mask = h->cap - 1;
+    int shift = h->shift;
+    for (J k = 0; k < len; k++) {
+        J row = ix ? ix[k] : base + k;
+        J key = v[row];
+        if (key != lk || li < 0) {  /* runs of one key skip the hash */
+            J s = qsql_slot(key, shift);
+            for (;;) {
+                I id = slots[s];
+                if (id >= 0 && keys[s] == key) { li = id; break; }
+                if (id < 0) {
+                    li = qsql_hash_add(h, key, row, firsts);
+                    if (li < 0) return -1;
+                    keys = h->key; slots = h->id; mask = h->cap - 1; shift = h->shift;
+                    break;
+                }
+                s = (s + 1) & mask;
+            }
+            lk = key;
+        }
+        ids[k] = li;
+    }
+    *last_key = lk;
+    *last_id = li;
+    return 0;
+}
+
+K qsql_agg_stream(qsql_table *tb, K b, K a, K idx, J m)
+{
+    if (b->t != XD || a->t != XD || kK(b)[0]->n != 1 || kK(a)[0]->n > STREAM_MAX_ITEMS) return NULL;
+    K btree = qsql_phrase_item(b, 0);
+    J bc = btree->t == -KS ? qsql_col_find(tb, btree->s) : -1;
+    r0(btree);
+    if (bc < 0 || m > INT32_MAX) return NULL;
+    K col = kK(tb->cols)[bc];
+    if (qsql_width(col->t) != 8) return NULL;
+    stream_item items[STREAM_MAX_ITEMS];
+    int n = (int)kK(a)[0]->n;
+    for (int i = 0; i < n; i++) {
+        K tree = qsql_phrase_item(a, i);
+        int bad = stream_plan(tb, tree, &items[i]);
+        r0(tree);
+        if (bad) return NULL;
+    }
+    qsql_hash h;
+    if (qsql_hash_init(&h, STREAM_HASH_START)) return krr("wsfull");
+    K firsts = ktn(KJ, 0);
+    J cap = 0, last_key = 0;
+    I last_id = -1, ids[STREAM_BLOCK];
+    const J *all = idx ? kJ(idx) : NULL;
+    K err = NULL;
+    for (J base = 0; base < m && !err; base += STREAM_BLOCK) {
+        J len = m - base < STREAM_BLOCK ? m - base : STREAM_BLOCK;
+        const J *ix = all ? all + base : NULL;
+        if (stream_ids(col, ix, base, len, &h, &firsts, ids, &last_key, &last_id)) { err = krr("wsfull"); break; }
+        if (h.n > cap) {
+            J ncap = cap ? cap : STREAM_START_GROUPS;
+            while (ncap < h.n) ncap *= 2;
+            for (int i = 0; i < n && !err; i++) if (stream_grow(&items[i], cap, ncap)) err = krr("wsfull");
+            cap = ncap;
+        }
+        for (int i = 0; i < n && !err; i++) stream_block(&items[i], ids, ix, base, len);
+    }
+    qsql_hash_fini(&h);
+    if (err) { stream_free(items, n); r0(firsts); return err; }
+    J ng = firsts->n;
+    K keys = knk(1, qsql_gather(col, firsts));
+    r0(firsts);
+    K order = qsql_key_order(keys);
+    if (IS_ERR(order)) { stream_free(items, n); r0(keys); return order; }
+    K sorted = qsql_gather(kK(keys)[0], order);
+    r0(keys);
+    K vals = ktn(0, n);
+    for (int i = 0; i < n; i++) kK(vals)[i] = stream_result(&items[i], ng, order);
+    stream_free(items, n);
+    r0(order);
+    K keyt = xT(xD(r1(kK(b)[0]), knk(1, sorted)));
+    K valt = xT(xD(r1(kK(a)[0]), vals));
+    if (!keyt || !valt) { if (keyt) r0(keyt); if (valt) r0(valt); return krr("length"); }
+    return xD(keyt, valt);
+}

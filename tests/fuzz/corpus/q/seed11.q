@@ -1,0 +1,1 @@
+w:([]a:`int$();b:`symbol$());`w insert (1i;`x);delete from w where a>0

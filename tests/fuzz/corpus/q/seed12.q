@@ -1,0 +1,1 @@
+parse "select[2;>p] distinct s by k:x from t where p within 1 2"
