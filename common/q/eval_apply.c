@@ -398,6 +398,8 @@ K eval_apply(K f, K *args, int n)
     case -KS: {
         if (f->s[0] == ':') return krr("type");
         K g = eval_global_get(f->s);
+        /* `.u `i`L: a symbol naming a namespace applies its dictionary (r.q sends this) */
+        if (!g && f->s[0] == '.') g = eval_namespace_dict(f->s);
         if (!g) return krr(f->s);
         K r = eval_apply(g, args, n);
         r0(g);

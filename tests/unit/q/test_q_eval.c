@@ -28,6 +28,9 @@ START_TEST(assignment_forms)
     q_expect("m:(1 2;3 4); m[1;0]:9; m 1", q_longs(2, 9LL, 4LL));
     q_expect("a:b:5; a+b", kj(10));
     q_expect_err("v:1 2 3; v[1]:`x", "type");
+    /* a symbol naming a namespace applies its dictionary: r.q's `.u `i`L */
+    q_expect(".u.i:7; .u.j:8; `.u `i`j", q_longs(2, 7LL, 8LL));
+    q_expect_err("`.nosuchns `i", ".nosuchns");
 }
 END_TEST
 
