@@ -62,5 +62,20 @@ check ".z.pw admits the right one" "1" "$("$TICKQ" -e "h:hopen \`::$port:u:secre
 kill "$server"
 wait "$server" 2>/dev/null
 
+# -U password file: plain and MD5 entries admit, anything else is refused
+printf 'alice:secret\nbob:5f4dcc3b5aa765d61d8327deb882cf99\n' >"$dir/pw"
+port2=$((port + 1))
+"$TICKQ" -p "$port2" -U "$dir/pw" </dev/null >"$dir/srv2" 2>&1 &
+server2=$!
+tries=0
+until "$TICKQ" -e "hopen \`::$port2:alice:secret" >/dev/null 2>&1 || [ $tries -ge 50 ]; do
+    sleep 0.1; tries=$((tries + 1)); done
+check "-U plain password" "2" "$("$TICKQ" -e "h:hopen \`::$port2:alice:secret; h\"1+1\"")"
+check "-U md5 password" "3" "$("$TICKQ" -e "h:hopen \`::$port2:bob:password; h\"1+2\"")"
+check "-U wrong password" "'access" "$("$TICKQ" -e "hopen \`::$port2:bob:wrong" 2>&1)"
+kill "$server2"
+wait "$server2" 2>/dev/null
+check "-U missing file refuses to start" "1" "$("$TICKQ" -p 0 -U "$dir/none" </dev/null >/dev/null 2>&1; echo $?)"
+
 [ $fails -eq 0 ] && echo "all passed" || echo "$fails failed"
 exit $fails

@@ -25,6 +25,7 @@ typedef struct {
     const char *port;      /* -p PORT or NULL */
     const char *timer_ms;  /* -t MS or NULL */
     const char *connect;   /* -c HOST:PORT or NULL */
+    const char *password_file; /* -u/-U FILE or NULL */
     char **args;           /* arguments for .z.x (not q's flags) */
     int nargs;             /* count of args */
 } tickq_opts;
@@ -32,7 +33,7 @@ typedef struct {
 static void usage(void)
 {
     fprintf(stderr, "usage: tickq [script.q] [args...] [-p PORT] [-t MS] [-c HOST:PORT] "
-                    "[-e EXPR]\n");
+                    "[-e EXPR] [-u|-U PASSWORDFILE]\n");
 }
 
 /* Returns 0, or -1 on a flag without its value. args must hold argc entries. */
@@ -43,7 +44,9 @@ static int parse_opts(int argc, char **argv, tickq_opts *o)
         const char **slot = strcmp(a, "-e") == 0 ? &o->expr
                           : strcmp(a, "-p") == 0 ? &o->port
                           : strcmp(a, "-t") == 0 ? &o->timer_ms
-                          : strcmp(a, "-c") == 0 ? &o->connect : NULL;
+                          : strcmp(a, "-c") == 0 ? &o->connect
+                          : strcmp(a, "-u") == 0 || strcmp(a, "-U") == 0 ? &o->password_file
+                          : NULL;
         if (slot) {
             if (i + 1 >= argc) { fprintf(stderr, "tickq: %s needs a value\n", a); return -1; }
             *slot = argv[++i];
@@ -168,6 +171,7 @@ int main(int argc, char **argv)
     }
     if (q_init() != 0) { fprintf(stderr, "tickq: out of memory\n"); free(args); return 1; }
     /* The runtime comes first, so a script can hopen and subscribe (as r.q does). */
+    rt_password_file_set(o.password_file);
     if (rt_init("tickq") != 0) { q_fini(); free(args); tk_sym_fini(); return 1; }
     if (o.nargs > 0) set_args(&o);
     int rc = 0;

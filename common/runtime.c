@@ -167,6 +167,10 @@ static void rt_on_timer(evutil_socket_t fd, short what, void *arg)
     r0(r);
 }
 
+static const char *rt_password_file;   /* -u/-U FILE for the next rt_init */
+
+void rt_password_file_set(const char *path) { rt_password_file = path; }
+
 int rt_init(const char *name)
 {
     struct net_handler handler = {
@@ -180,7 +184,10 @@ int rt_init(const char *name)
         fprintf(stderr, "%s: no event loop\n", rt.name);
         return -1;
     }
-    if (net_init(rt.base, &handler, NULL) != 0) {
+    struct net_config cfg;
+    net_config_init(&cfg);
+    cfg.password_file = rt_password_file;
+    if (net_init(rt.base, &handler, &cfg) != 0) {
         fprintf(stderr, "%s: %s\n", rt.name, net_errmsg());
         event_base_free(rt.base);
         rt.base = NULL;

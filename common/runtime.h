@@ -27,6 +27,10 @@ typedef void (*rt_timer_fn)(void *ctx);
  * must be initialised (q_init). name prefixes error lines. Returns 0, or -1 (printed). */
 int rt_init(const char *name);
 
+/* The -u/-U password file (q's flags) for the next rt_init; NULL for none. The path is
+ * borrowed until rt_init copies it. */
+void rt_password_file_set(const char *path);
+
 /* Close every connection and free the loop. Safe after a failed rt_init. */
 void rt_fini(void);
 

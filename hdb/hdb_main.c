@@ -23,7 +23,7 @@ static char hdb_root[HDB_PATH_BYTES];   /* the loaded root, absolute */
 static void hdb_usage(FILE *out)
 {
     fprintf(out,
-"usage: hdb DIR [-p PORT]\n"
+"usage: hdb DIR [-p PORT] [-u|-U PASSWORDFILE]\n"
 "  DIR        partitioned database root (sym, YYYY.MM.DD/table/...)\n"
 "  -p PORT    listen on PORT or HOST:PORT (default %s; 0 picks a free port)\n"
 "  reload: send \"\\l .\" (as the RDB does at end of day) or call .hdb.reload[]\n"
@@ -88,6 +88,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { hdb_usage(stdout); return 0; }
         if (!strcmp(argv[i], "-p") && i + 1 < argc) port = argv[++i];
+        else if ((!strcmp(argv[i], "-u") || !strcmp(argv[i], "-U")) && i + 1 < argc)
+            rt_password_file_set(argv[++i]);
         else if (argv[i][0] != '-' && !dir) dir = argv[i];
         else { hdb_usage(stderr); return 2; }
     }

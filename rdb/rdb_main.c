@@ -31,6 +31,7 @@ static void rdb_usage(FILE *out)
 "usage: rdb [tphost]:port[:user:pass] [hdbhost]:port[:user:pass] [options]   (as r.q)\n"
 "  defaults %s and %s\n"
 "  -p PORT          listen on PORT or HOST:PORT (default %s; 0 picks a free port)\n"
+"  -u|-U FILE       password file of user:password lines (plain, MD5 or SHA-1)\n"
 "  --hdb-dir DIR    end-of-day root (default: <journal dir>/<schema name>, as r.q)\n"
 "  --script FILE    q script run before subscribing (may define upd)\n"
 "  -e EXPR          q expression run before subscribing (may define upd)\n"
@@ -55,11 +56,12 @@ static int rdb_args(int argc, char **argv, struct rdb_options *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = !strcmp(a, "-p") || !strcmp(a, "--hdb-dir") || !strcmp(a, "--script")
-            || !strcmp(a, "-e");
+            || !strcmp(a, "-e") || !strcmp(a, "-u") || !strcmp(a, "-U");
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) return 1;
         if (takes && !val) { fprintf(stderr, "rdb: %s needs a value\n", a); return -1; }
         if (takes) i++;
         if (!strcmp(a, "-p")) o->port = val;
+        else if (!strcmp(a, "-u") || !strcmp(a, "-U")) rt_password_file_set(val);
         else if (!strcmp(a, "--hdb-dir")) rdb.hdb_dir = val;
         else if (!strcmp(a, "--script")) o->script = val;
         else if (!strcmp(a, "-e")) o->expr = val;

@@ -34,6 +34,7 @@ static void tp_usage(FILE *out)
 "  LOGDIR                 journal directory; none = no journal (subscribers cannot replay)\n"
 "  -p PORT                listen on PORT or HOST:PORT (default %s; 0 picks a free port)\n"
 "  -t MS                  batch mode: publish every MS ms (default 0 = zero latency)\n"
+"  -u FILE, -U FILE       password file of user:password lines (plain, MD5 or SHA-1)\n"
 "  -o HOURS               clock offset from UTC (default: the local time zone)\n"
 "  --config FILE          read the \"tickerplant\" object of a stack.json (flags override):\n"
 "                         schema logdir port timer_ms flush flush_ms max_sub_bytes\n"
@@ -133,11 +134,12 @@ static int tp_args(int argc, char **argv, struct tp_options *o)
             || strcmp(a, "--config") == 0 || strcmp(a, "--flush") == 0
             || strcmp(a, "--flush-ms") == 0 || strcmp(a, "--max-sub-bytes") == 0
             || strcmp(a, "--roll") == 0 || strcmp(a, "--clock-offset-ms") == 0
-            || strcmp(a, "--clock-file") == 0;
+            || strcmp(a, "--clock-file") == 0 || strcmp(a, "-u") == 0 || strcmp(a, "-U") == 0;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) return 1;
         if (takes && !val) { fprintf(stderr, "tickerplant: %s needs a value\n", a); return -1; }
         if (takes) i++;
         if (strcmp(a, "-p") == 0) o->port = val;
+        else if (strcmp(a, "-u") == 0 || strcmp(a, "-U") == 0) rt_password_file_set(val);
         else if (strcmp(a, "-t") == 0) o->timer_ms = atoi(val);
         else if (strcmp(a, "-o") == 0) o->utc_offset_min = atoi(val) * TP_MIN_PER_HOUR;
         else if (strcmp(a, "--config") == 0) continue;  /* read before */
