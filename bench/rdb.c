@@ -234,7 +234,20 @@ int main(int argc, char **argv)
     printf("select on rdb:    %.3f s  (%d rows)%s%s\n", rdb_q_s, BENCH_ROWS,
            a && a->t == KERR ? "  error: " : "", a && a->t == KERR ? a->s : "");
     r0(a);
+    /* an HDB of that one date: its columns are presented on their mappings. The load
+     * replaces the global trade, so keep the rdb's table for the other dates first. */
     t = q_global_get("trade");
+    t0 = now_s();
+    int loaded1 = rc ? -1 : hdb_load(root);
+    double load1_s = now_s() - t0;
+    t0 = now_s();
+    a = q_eval(query, (J)strlen(query));
+    double hdb1_q_s = now_s() - t0;
+    printf("hdb load, 1 date: %.3f s  (%d tables; mapped, no copy but date and sym)\n", load1_s,
+           loaded1);
+    printf("select on hdb:    %.3f s  (%d rows, 1 date)%s%s\n", hdb1_q_s, BENCH_ROWS,
+           a && a->t == KERR ? "  error: " : "", a && a->t == KERR ? a->s : "");
+    r0(a);
     for (int d = 1; d < BENCH_DATES && rc == 0; d++)
         rc = dsk_partition_write(root, BENCH_DAY - d, "trade", t, err);
     r0(t);
@@ -247,7 +260,8 @@ int main(int argc, char **argv)
     t0 = now_s();
     K b = q_eval(query1, (J)strlen(query1));
     double hdb_q1_s = now_s() - t0;
-    printf("hdb load:         %.3f s  (%d dates, %d tables)\n", load_s, BENCH_DATES, loaded);
+    printf("hdb load:         %.3f s  (%d dates, %d tables; joined: one copy per column)\n",
+           load_s, BENCH_DATES, loaded);
     printf("select on hdb:    %.3f s  (%d rows over %d dates)%s%s\n", hdb_q_s,
            BENCH_ROWS * BENCH_DATES, BENCH_DATES, a && a->t == KERR ? "  error: " : "",
            a && a->t == KERR ? a->s : "");

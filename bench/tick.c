@@ -6,6 +6,7 @@
  * Usage: bench_tick [path/to/tickerplant] (default: ../tickerplant/tickerplant beside
  * this binary). SPDX-License-Identifier: MIT */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -42,6 +44,13 @@
 #define B_LINE 64
 
 static const char *tp_path;
+
+/* CPU seconds of the last tp_throughput run per process, over its wall time. */
+struct cpu_use { double feed, tp, sub, wall; };
+static struct cpu_use last_cpu;
+
+static double tv_s(struct timeval t) { return (double)t.tv_sec + (double)t.tv_usec / 1e6; }
+static double ru_s(const struct rusage *r) { return tv_s(r->ru_utime) + tv_s(r->ru_stime); }
 
 static J mono_ns(void)
 {
@@ -96,22 +105,59 @@ static pid_t tp_start(const char *dir, const char *timer, const char *flush, int
     return pid;
 }
 
-static void stop(pid_t pid)
+/* Stop a child; returns its CPU seconds. */
+static double stop(pid_t pid)
 {
-    if (pid <= 0) return;
+    if (pid <= 0) return 0;
     kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
+    struct rusage ru = { 0 };
+    if (wait4(pid, NULL, 0, &ru) != pid) return 0;
+    return ru_s(&ru);
 }
 
 /* What the subscriber reports: when the last row came, and latencies when measured. */
 struct sub_report {
     J end_ns;    /* monotonic time the target row count was reached (0: failed) */
     J rows;      /* rows received */
+    double cpu_s;           /* the subscriber's CPU seconds */
     double p50_us, p99_us;  /* latency mode */
 };
 
-/* Subscriber child: subscribe to trade, count rows up to want; with lat set, measure
- * receipt minus the time column (feed's monotonic send time). */
+/* Rows of one published message (`upd;`t;table), read from its bytes the way a
+ * counting subscriber needs: the count of the table's first column, and (first_item)
+ * that column's first item. Returns -1 when the bytes are not such a message. */
+#define B_SUB_BUF (1 << 20)
+static J msg_rows(const G *m, J n, J *first_item)
+{
+    const G *p = m + SER_HDR_BYTES, *end = m + n;
+    if (n < SER_HDR_BYTES + 6 || m[2] || p[0] != 0) return -1;   /* plain general list */
+    p += 6;
+    for (int i = 0; i < 2; i++) {                                /* `upd and `t */
+        if (*p++ != (G)-KS) return -1;
+        const G *z = memchr(p, 0, (size_t)(end - p));
+        if (!z) return -1;
+        p = z + 1;
+    }
+    if (end - p < 9 || p[0] != XT || p[2] != XD || p[3] != KS) return -1;
+    int32_t ncols;
+    memcpy(&ncols, p + 5, 4);
+    p += 9;
+    for (int32_t i = 0; i < ncols; i++) {                        /* column names */
+        const G *z = memchr(p, 0, (size_t)(end - p));
+        if (!z) return -1;
+        p = z + 1;
+    }
+    if (end - p < 12 || p[0] != 0) return -1;                    /* the column list */
+    p += 6;
+    int32_t rows;
+    memcpy(&rows, p + 2, 4);
+    if (first_item && rows > 0 && end - p >= 14) memcpy(first_item, p + 6, 8);
+    return rows;
+}
+
+/* Subscriber child: subscribe to trade, then count rows up to want straight from the
+ * socket's bytes (a decode per message would make it the bottleneck); with lat set,
+ * measure receipt minus the time column (feed's monotonic send time). */
 static void sub_main(int port, J want, int lat, int out)
 {
     net_fini();
@@ -124,20 +170,42 @@ static void sub_main(int port, J want, int lat, int out)
     r0(r);
     char ready = 1;
     if (write(out, &ready, 1) != 1) _exit(1);
-    J msgs = 0;
-    while (h > 0 && rep.rows < want) {
-        int type;
-        K m = net_receive(h, &type, B_WAIT_MS);
-        J now = mono_ns();
-        if (!m || m->t != 0 || m->n != 3) { r0(m); break; }
-        K t = kK(m)[2];
-        J n = k_count(t);
-        if (lats && msgs < want) lats[msgs] = now - kJ(kK(kK(t->k)[1])[0])[0];
-        msgs++;
-        rep.rows += n;
-        r0(m);
+    J cap = B_SUB_BUF, have = 0, msgs = 0;
+    G *buf = malloc((size_t)cap);
+    int bad = !buf;
+    while (h > 0 && !bad && rep.rows < want) {   /* the handle is the socket (as kdb+) */
+        struct pollfd pf = { .fd = h, .events = POLLIN };
+        if (poll(&pf, 1, B_WAIT_MS) <= 0) break;
+        ssize_t got = read(h, buf + have, (size_t)(cap - have));
+        if (got <= 0) break;
+        have += got;
+        J now = mono_ns(), at = 0;
+        while (have - at >= SER_HDR_BYTES) {
+            uint32_t len;
+            memcpy(&len, buf + at + 4, 4);
+            if (len < SER_HDR_BYTES) { bad = 1; break; }
+            if (have - at < (J)len) {    /* a batch larger than the buffer: grow it */
+                if ((J)len > cap) {
+                    G *grown = realloc(buf, (size_t)len);
+                    if (!grown) bad = 1;
+                    else { buf = grown; cap = len; }
+                }
+                break;
+            }
+            J first = 0, n = msg_rows(buf + at, len, lats ? &first : NULL);
+            if (n < 0) { bad = 1; break; }
+            if (lats && msgs < want) lats[msgs] = now - first;
+            msgs++;
+            rep.rows += n;
+            at += len;
+        }
+        memmove(buf, buf + at, (size_t)(have - at));
+        have -= at;
     }
+    free(buf);
     if (rep.rows >= want) rep.end_ns = mono_ns();
+    struct rusage ru;
+    if (!getrusage(RUSAGE_SELF, &ru)) rep.cpu_s = ru_s(&ru);
     if (lats && msgs > 0) { rep.p50_us = pct_us(lats, msgs, B_P50); rep.p99_us = pct_us(lats, msgs, B_P99); }
     if (write(out, &rep, sizeof rep) != sizeof rep) _exit(1);
     free(lats);
@@ -226,6 +294,11 @@ static int write_full(int fd, const void *p, size_t n)
 {
     for (size_t done = 0; done < n;) {
         ssize_t w = write(fd, (const char *)p + done, n - done);
+        if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+            struct pollfd pf = { .fd = fd, .events = POLLOUT };
+            (void)poll(&pf, 1, B_WAIT_MS);
+            continue;
+        }
         if (w <= 0) return -1;
         done += (size_t)w;
     }
@@ -323,17 +396,35 @@ static double tp_throughput(const char *dir, const char *timer, const char *flus
     pid_t sub = sub_start(port, n * rows_per, 0, &rfd);
     int h = net_hopen("127.0.0.1", port, "", B_START_MS);
     double rate = -1;
+    memset(&last_cpu, 0, sizeof last_cpu);
     if (sub > 0 && h > 0) {
+        struct rusage r0u, r1u;
+        getrusage(RUSAGE_SELF, &r0u);
+        /* The feed writes pre-encoded copies of msg in 64 KiB chunks (as the raw
+         * baseline does) so that it costs next to nothing beside the TP. */
+        K bytes = ser_encode(msg, SER_ASYNC, SER_MAX_CAPABILITY, 0);
+        static G chunk[B_RAW_CHUNK];
+        J per = (J)sizeof chunk / bytes->n;
+        for (J i = 0; i < per; i++) memcpy(chunk + i * bytes->n, kG(bytes), (size_t)bytes->n);
         J t0 = mono_ns();
-        for (J i = 0; i < n; i++) if (net_send(h, SER_ASYNC, msg, NULL)) break;
-        (void)net_flush(h);
+        for (J sent = 0; sent < n; sent += per) {
+            J k = n - sent < per ? n - sent : per;
+            if (write_full(h, chunk, (size_t)(k * bytes->n))) break;
+        }
+        r0(bytes);
+        getrusage(RUSAGE_SELF, &r1u);
         struct sub_report rep;
-        if (sub_wait(sub, rfd, &rep) == 0) rate = (double)rep.rows * B_NS_PER_SEC / (double)(rep.end_ns - t0);
+        if (sub_wait(sub, rfd, &rep) == 0) {
+            rate = (double)rep.rows * B_NS_PER_SEC / (double)(rep.end_ns - t0);
+            last_cpu.wall = (double)(rep.end_ns - t0) / B_NS_PER_SEC;
+            last_cpu.feed = ru_s(&r1u) - ru_s(&r0u);
+            last_cpu.sub = rep.cpu_s;
+        }
         else fprintf(stderr, "bench_tick: subscriber got %lld of %lld rows\n", (long long)rep.rows,
                      (long long)(n * rows_per));
     }
     if (h > 0) (void)net_hclose(h);
-    stop(tp);
+    last_cpu.tp = stop(tp);
     return rate;
 }
 
@@ -385,13 +476,20 @@ int main(int argc, char **argv)
     double raw_a = raw_throughput(one, B_SINGLE_MSGS);
     double raw_b = raw_throughput(hundred, B_BATCH_MSGS) * B_BATCH_ROWS;
     static const char *flushes[] = { "none", "batch" };
+    const char *only = getenv("BENCH_TICK_ONLY");   /* e.g. "a": one part, for profiling */
     for (int f = 0; f < 2; f++) {
         const char *fl = flushes[f];
-        double a = tp_throughput(dir, NULL, fl, one, B_SINGLE_MSGS, 1);
-        double b = tp_throughput(dir, B_BATCH_TIMER, fl, hundred, B_BATCH_MSGS, B_BATCH_ROWS);
-        double p50 = -1, p99 = -1, rtt50 = 0, rtt99 = 0;
-        raw_rtt(&rtt50, &rtt99);   /* just before, so machine load hits both alike */
-        (void)tp_latency(dir, fl, &p50, &p99);
+        double a = -1, b = -1, p50 = -1, p99 = -1, rtt50 = 0, rtt99 = 0;
+        struct cpu_use ca = { 0 }, cb = { 0 };
+        if (!only || strchr(only, 'a')) { a = tp_throughput(dir, NULL, fl, one, B_SINGLE_MSGS, 1); ca = last_cpu; }
+        if (!only || strchr(only, 'b')) {
+            b = tp_throughput(dir, B_BATCH_TIMER, fl, hundred, B_BATCH_MSGS, B_BATCH_ROWS);
+            cb = last_cpu;
+        }
+        if (!only || strchr(only, 'c')) {
+            raw_rtt(&rtt50, &rtt99);   /* just before, so machine load hits both alike */
+            (void)tp_latency(dir, fl, &p50, &p99);
+        }
         printf("--flush %s\n", fl);
         printf("  (a) single-row, zero latency: %10.0f msgs/s   (raw TCP relay %10.0f msgs/s; x%.2f)\n",
                a, raw_a, raw_a > 0 ? a / raw_a : 0);
@@ -400,6 +498,18 @@ int main(int argc, char **argv)
         printf("  (c) latency at %d msgs/s: p50 %.1f us, p99 %.1f us   (raw TCP RTT p50 %.1f us, "
                "p99 %.1f us; x%.2f / x%.2f)\n", B_LAT_RATE, p50, p99, rtt50, rtt99,
                rtt50 > 0 ? p50 / rtt50 : 0, rtt99 > 0 ? p99 / rtt99 : 0);
+        /* CPU per process over the run's wall time: one near 100% is the bottleneck
+         * (the TP's figure includes its start-up and the subscription). */
+        /* The TP's CPU per message / row is the figure that a loaded machine disturbs least. */
+        printf("  CPU/wall (a): feed %3.0f%%, tickerplant %3.0f%%, subscriber %3.0f%%; "
+               "tickerplant CPU %.0f ns/msg\n"
+               "  CPU/wall (b): feed %3.0f%%, tickerplant %3.0f%%, subscriber %3.0f%%; "
+               "tickerplant CPU %.1f ns/row\n",
+               ca.wall > 0 ? 100 * ca.feed / ca.wall : 0, ca.wall > 0 ? 100 * ca.tp / ca.wall : 0,
+               ca.wall > 0 ? 100 * ca.sub / ca.wall : 0, ca.tp * B_NS_PER_SEC / B_SINGLE_MSGS,
+               cb.wall > 0 ? 100 * cb.feed / cb.wall : 0,
+               cb.wall > 0 ? 100 * cb.tp / cb.wall : 0, cb.wall > 0 ? 100 * cb.sub / cb.wall : 0,
+               cb.tp * B_NS_PER_SEC / ((double)B_BATCH_MSGS * B_BATCH_ROWS));
         fflush(stdout);
     }
     r0(one);

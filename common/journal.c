@@ -12,11 +12,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define JNL_MAGIC0 0xff            /* a kdb+ binary file */
 #define JNL_MAGIC1 0x01
 #define JNL_FLUSH_BYTES (1 << 20)  /* a buffer this full is written at once */
+#define JNL_HEADER_MS 100          /* an unsynced flush rewrites the header count at most
+                                      this often (a pwrite per loop iteration otherwise) */
 
 static const G jnl_empty_header[JNL_HDR_BYTES] = { JNL_MAGIC0, JNL_MAGIC1, 0, 0, 0, 0, 0, 0 };
 
@@ -142,6 +145,8 @@ struct jnl {
     char *path;          /* for messages */
     J records;           /* records written or buffered */
     J written_bytes;     /* bytes on disk (header included) */
+    J header_records;    /* the count the header on disk holds */
+    J header_ms;         /* monotonic ms of its last rewrite */
     G *buf;              /* records not yet written */
     J buf_bytes;         /* used bytes of buf */
     J buf_cap;           /* allocated bytes of buf */
@@ -215,6 +220,7 @@ struct jnl *jnl_open(const char *path, enum jnl_open_mode mode, char *err)
     }
     j->records = scan.records;
     j->written_bytes = scan.valid_bytes;
+    j->header_records = scan.records;
     if (scan.header_count != scan.records && write_header_count(fd, scan.records)) {
         snprintf(err, JNL_ERR_BYTES, "%s: write header count: %s", path, strerror(errno));
         jnl_free(j);
@@ -265,6 +271,30 @@ int jnl_append(struct jnl *j, K record)
     return j->buf_bytes >= JNL_FLUSH_BYTES ? jnl_flush(j, 0) : 0;
 }
 
+static J jnl_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (J)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Bring the header count up to the records written: always when is_forced (sync,
+ * close), else at most every JNL_HEADER_MS. Readers count records (jnl_scan); the
+ * header only has to be right once the file is synced or closed. */
+static int jnl_header_update(struct jnl *j, int is_forced)
+{
+    if (j->header_records == j->records || j->buf_bytes) return 0;
+    J now = jnl_mono_ms();
+    if (!is_forced && now - j->header_ms < JNL_HEADER_MS) return 0;
+    if (write_header_count(j->fd, j->records)) {
+        snprintf(j->err, JNL_ERR_BYTES, "%s: write header count: %s", j->path, strerror(errno));
+        return -1;
+    }
+    j->header_records = j->records;
+    j->header_ms = now;
+    return 0;
+}
+
 int jnl_flush(struct jnl *j, int sync)
 {
     J done = 0;
@@ -285,10 +315,7 @@ int jnl_flush(struct jnl *j, int sync)
     }
     j->written_bytes += done;
     j->buf_bytes = 0;
-    if (done && write_header_count(j->fd, j->records)) {
-        snprintf(j->err, JNL_ERR_BYTES, "%s: write header count: %s", j->path, strerror(errno));
-        return -1;
-    }
+    if (jnl_header_update(j, sync)) return -1;
     if (sync && fdatasync(j->fd)) {
         snprintf(j->err, JNL_ERR_BYTES, "%s: fdatasync: %s", j->path, strerror(errno));
         return -1;
@@ -305,6 +332,7 @@ const char *jnl_file(const struct jnl *j) { return j->path; }
 int jnl_close(struct jnl *j)
 {
     int rc = jnl_flush(j, 0);
+    if (!rc) rc = jnl_header_update(j, 1);
     if (rc) fprintf(stderr, "journal: %s\n", j->err);
     jnl_free(j);
     return rc;

@@ -70,7 +70,9 @@ int jnl_append_bytes(struct jnl *j, const G *body, J n);
  * Returns 0, or -1 (jnl_errmsg: the value has no wire form, or a write failed). */
 int jnl_append(struct jnl *j, K record);
 
-/* Write buffered records and the header count; with sync set, fdatasync afterwards.
+/* Write buffered records; with sync set, bring the header count up to date and
+ * fdatasync afterwards. Without sync the header count is rewritten at most every
+ * 100 ms (it lags the records in between; readers count records, as jnl_scan does).
  * Returns 0, or -1 with jnl_errmsg set (the records stay buffered for a retry). */
 int jnl_flush(struct jnl *j, int sync);
 
@@ -80,7 +82,7 @@ J jnl_buffered_bytes(const struct jnl *j); /* bytes not yet written */
 const char *jnl_errmsg(const struct jnl *j);
 const char *jnl_file(const struct jnl *j);
 
-/* Flush (without sync) and close. Returns 0, or -1 when the last flush failed (the
+/* Flush (without sync), bring the header count up to date, and close. Returns 0, or -1 when the last flush failed (the
  * text is logged to stderr since the log is gone afterwards). */
 int jnl_close(struct jnl *j);
 

@@ -17,9 +17,11 @@
  * keeps the items 16-byte aligned. */
 struct kbox {
     J cap;             /* items the allocation holds (vectors, lists); 0 for atoms */
-    J unused;          /* padding to 16 bytes */
+    void *aux;         /* data a module attached to this vector (the `g# index), or NULL;
+                          released through k_aux_release when the value is freed */
     struct k0 k;       /* the value itself */
 };
+_Static_assert(offsetof(struct kbox, k) == 16, "the box keeps items 16-byte aligned");
 
 #define K_BOX(x) ((struct kbox *)((char *)(x) - offsetof(struct kbox, k)))
 #define K_HEADER_BYTES ((J)offsetof(struct k0, G0))
@@ -88,7 +90,7 @@ static K k_alloc(int type, J n, J cap)
     struct kbox *b = malloc(offsetof(struct kbox, k) + (size_t)bytes);
     if (!b) return NULL;
     b->cap = k_is_atomlike(type) ? 0 : cap;
-    b->unused = 0;
+    b->aux = NULL;
     K x = &b->k;
     x->m = K_MEM_HEAP;
     x->a = 0;
@@ -134,11 +136,29 @@ V r0(K x)
     if (x->r > 0) { x->r--; return; }
     k_free_items(x);
     if (x->m == K_MEM_HEAP) {
+        if (K_BOX(x)->aux) k_aux_release(K_BOX(x)->aux);
         x->t = 77; /* poison: a use after free shows an impossible type */
         free(K_BOX(x));
     } else if (x->m == K_MEM_MAPPED) {
         k_mapped_release(x);
     }
+}
+
+/* Default releaser of attached data: nothing is attached unless a module installs one. */
+static void k_aux_noop(void *aux) { (void)aux; }
+void (*k_aux_release)(void *aux) = k_aux_noop;
+
+void *k_aux_get(K x)
+{
+    if (!x || x->m != K_MEM_HEAP || k_is_atomlike(x->t)) return NULL;
+    return K_BOX(x)->aux;
+}
+
+int k_aux_set(K x, void *aux)
+{
+    if (!x || x->m != K_MEM_HEAP || k_is_atomlike(x->t)) return -1;
+    K_BOX(x)->aux = aux;
+    return 0;
 }
 
 /* Default releaser for mapped values; the storage layer (disk.c) installs its own. */
@@ -300,7 +320,7 @@ K k_err_from_bytes(const char *text, size_t len)
     struct kbox *b = malloc(sizeof(struct kbox) + len + 1);
     if (!b) return NULL;
     b->cap = 0;
-    b->unused = 0;
+    b->aux = NULL;
     K x = &b->k;
     x->m = K_MEM_HEAP; x->a = 0; x->t = KERR; x->u = 0; x->r = 0;
     char *dst = (char *)x->G0;

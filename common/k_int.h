@@ -7,6 +7,15 @@
 /* Releases a value whose memory kind is K_MEM_MAPPED (set by the module that maps files). */
 extern void (*k_mapped_release)(K x);
 
+/* Data attached to a heap vector or list (the `g# index of a symbol column): a cache
+ * beside the items that k_copy does not copy and realloc keeps. k_aux_get borrows it
+ * (NULL when none, or x is not a heap vector); k_aux_set stores it (0, or -1 when x
+ * cannot carry one); when the value is freed r0 passes it to k_aux_release, which the
+ * module that attaches data installs (one kind of data for now: the `g# index). */
+extern void (*k_aux_release)(void *aux);
+void *k_aux_get(K x);
+int k_aux_set(K x, void *aux);
+
 /* Types whose value sits in the 8 (guid: 24) bytes at offset 8 rather than items. */
 int k_is_atomlike(int type);
 

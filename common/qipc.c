@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: MIT */
 #include "qipc.h"
 #include "net.h"
+#include "q.h"
 #include "qnative.h"
 #include "ser.h"
 
@@ -49,6 +50,12 @@ static K qipc_hopen(K *args, int n)
     else if (x->t == KC && x->n < (J)sizeof text) { memcpy(text, kC(x), (size_t)x->n); text[x->n] = 0; }
     else if (x->t == -KJ || x->t == -KI) snprintf(text, sizeof text, ":%lld", (long long)(x->t == -KJ ? x->j : x->i));
     else return krr("type");
+    if (text[0] == ':' && text[1] && text[1] != ':' && !strchr(text + 1, ':')
+        && strspn(text + 1, "0123456789") != strlen(text + 1)) {
+        /* `:path/file: a log opened for appending (q-subset.md §5.3) */
+        int fh = q_file_hopen(text + 1);
+        return fh < 0 ? k_err_fmt("%s", text + 1) : ki(fh);
+    }
     char host[QIPC_TARGET_BYTES], credentials[QIPC_TARGET_BYTES];
     /* `:5010 means localhost:5010: give it the empty host */
     const char *target = text;
@@ -73,6 +80,7 @@ static K qipc_hclose(K *args, int n)
     if (h->t != -KI && h->t != -KJ) return krr("type");
     J handle = h->t == -KI ? h->i : h->j;
     if (handle < 0) handle = -handle;
+    if (q_file_hclose((int)handle) == 0) return k_identity();
     if (net_hclose((int)handle)) return krr("domain");
     return k_identity();
 }

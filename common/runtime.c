@@ -56,16 +56,23 @@ static void rt_handle_set(int h)
 static K rt_on_message(struct net_conn *c, int msg_type, K msg)
 {
     int h = net_conn_handle(c);
+    K r = NULL;
+    const char *what = "async message";
     if (rt.message_fn) {
         rt.handle = h;
-        K r = rt.message_fn(h, msg_type, msg);
+        r = rt.message_fn(h, msg_type, msg);
         rt.handle = 0;
-        if (r) return r;
     }
-    rt_handle_set(h);
-    K r = rt_hook_call(msg_type == SER_SYNC ? ".z.pg" : ".z.ps", msg);
-    if (!r) r = q_value(msg);
-    rt_handle_set(0);
+    if (!r) {
+        rt_handle_set(h);
+        r = rt_hook_call(msg_type == SER_SYNC ? ".z.pg" : ".z.ps", msg);
+        if (r) what = ".z.ps";
+        else r = q_value(msg);
+        rt_handle_set(0);
+    }
+    /* an async message has no reply to carry its error: print it, as for .z.po */
+    if (msg_type != SER_SYNC && r && r->t == KERR)
+        fprintf(stderr, "%s: %s from handle %d: '%s\n", rt.name, what, h, r->s);
     return r;
 }
 

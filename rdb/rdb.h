@@ -66,17 +66,50 @@ struct rdb_table *rdb_table_find(S name);
 /* Before a replay of journal_bytes: give each empty table's columns the capacity the
  * journal could hold for it (bytes over the table's smallest wire row), so the replay
  * appends without reallocating. Only address space is taken: the items are not
- * touched until written. A failed reservation is harmless (growth as usual). */
+ * touched until written; transparent huge pages are asked for, so the replay takes a
+ * fault per 2 MB rather than per 4 KB. A failed reservation is harmless (growth as usual). */
 void rdb_tables_reserve(J journal_bytes);
 /* Append data (a table, a list of columns, or a list of atoms = one row) to table t in
  * place, skipping its first skip rows (resynchronisation). Returns the generic null, or
  * an error value ('type, 'length, or the table name when unknown); nothing is applied
  * on error. Ownership: t and data borrowed; returns new. */
 K rdb_insert(S t, K data, J skip);
+/* A journal record (`upd;`t;(c1;..;cn)) located in its bytes by rdb_wire_peek. */
+struct rdb_wire {
+    struct rdb_table *t;     /* the subscribed table it updates */
+    const G *body;           /* the record's first byte */
+    const G *cols;           /* its first column's type byte */
+    J rows;                  /* rows it holds (the first column's count) */
+};
+/* A slot of rdb_wire_append's symbol cache (zeroed before first use). OPTIMIZATION:
+ * the result is the same without it; a column of tickers costs a compare per item. */
+struct rdb_sym_slot {
+    uint64_t key;            /* the symbol's bytes (up to 7), zero-padded */
+    S sym;                   /* its interned symbol, NULL for an empty slot */
+};
+#define RDB_SYM_CACHE_BITS 10
+#define RDB_SYM_CACHE_SLOTS (1 << RDB_SYM_CACHE_BITS)
+/* Is the record at body (n bytes to the end of the journal) shaped (`upd;`t;list of
+ * ncols items) for a subscribed t, its first item a vector of the schema's type? Then
+ * fill w and return 1; else 0 (the generic path decides). Reads only bytes before
+ * body + n. */
+int rdb_wire_peek(const G *body, J n, struct rdb_wire *w);
+/* Append w's rows straight from the record's bytes onto the ends of its table's
+ * columns (memcpy per column; symbols interned through cache, RDB_SYM_CACHE_SLOTS).
+ * Every column must be a vector of the schema's type with w->rows items, within end.
+ * Returns the record's length in bytes, or -1 with nothing applied when it is not so
+ * (or memory ran out): the caller then takes the generic path, which reports the same
+ * errors as ever. The upd in force must be the native one. */
+J rdb_wire_append(const struct rdb_wire *w, const G *end, struct rdb_sym_slot *cache);
+/* The length of w's record when the native upd would take it (as rdb_wire_append
+ * checks, without appending), else -1. For records whose rows are all held already. */
+J rdb_wire_check(const struct rdb_wire *w, const G *end);
 /* Apply one (`upd;t;data) message or journal record: through the native insert while
  * upd is the native, else through the interpreter (a q upd). skip as rdb_insert (only
  * honoured by the native path). Ownership: msg borrowed; returns new. */
 K rdb_apply(K msg, J skip);
+/* Is the global upd still our native one (not replaced by a q upd)? */
+int rdb_upd_is_native(void);
 /* Is msg a (`upd;t;data) triple? Ownership: msg borrowed. */
 int rdb_is_upd(K msg);
 /* The number of rows in data (a table, column list or row of atoms). Ownership: borrowed. */

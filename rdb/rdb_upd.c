@@ -1,9 +1,13 @@
 /* rdb_upd.c: the RDB's tables and its native upd: an insert that appends the columns
- * of each update in place (the hot path: no copy of held data, amortised growth), and
- * the dispatch to a q upd when the user defined one. Connection and replay: rdb_tp.c.
+ * of each update in place (the hot path: no copy of held data, amortised growth), the
+ * same append straight from a journal record's bytes for replay (rdb_wire_*), and the
+ * dispatch to a q upd when the user defined one. Connection and replay: rdb_tp.c.
  * SPDX-License-Identifier: MIT */
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -17,6 +21,14 @@
 #define RDB_REFS_GLOBAL_AND_US 1 /* r of a table held by its global and our lookup */
 #define RDB_SYM_WIRE_MIN_BYTES 2 /* shortest symbol in a journal: one char and its NUL */
 #define RDB_RESERVE_RAM_SHARE 2  /* replay reservations stay under RAM / this */
+#define RDB_HUGE_PAGE_BYTES ((J)2 << 20)  /* x86-64 and arm64 THP size */
+#define RDB_WIRE_HDR_BYTES 6     /* vector header: type, attribute, int32 count */
+#define RDB_WIRE_ATTR_MAX K_ATTR_GROUPED  /* attribute bytes above are malformed (ser.c) */
+#define RDB_WORD_ONES 0x0101010101010101ULL
+#define RDB_WORD_HIGHS 0x8080808080808080ULL
+#define RDB_HASH_MUL 0x9e3779b97f4a7c15ULL  /* Fibonacci hashing of a cache key */
+
+static const G rdb_wire_upd[] = { (G)-KS, 'u', 'p', 'd', 0 };  /* `upd on the wire */
 
 struct rdb_state rdb;
 
@@ -86,6 +98,17 @@ static J rdb_row_mem_bytes(K vals)
     return n;
 }
 
+/* Ask for transparent huge pages over the whole 2 MB pages inside [p, p + bytes): a
+ * replay then takes one fault per 2 MB of column instead of one per 4 KB (bench/rdb.c:
+ * the cold replay is mostly first-touch faults). OPTIMIZATION: only a hint; a kernel
+ * without THP (or with it off) ignores or refuses it, and nothing changes. */
+static void rdb_huge_pages_advise(void *p, J bytes)
+{
+    uintptr_t start = ((uintptr_t)p + RDB_HUGE_PAGE_BYTES - 1) & ~(uintptr_t)(RDB_HUGE_PAGE_BYTES - 1);
+    uintptr_t end = ((uintptr_t)p + (uintptr_t)bytes) & ~(uintptr_t)(RDB_HUGE_PAGE_BYTES - 1);
+    if (end > start) (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+}
+
 void rdb_tables_reserve(J journal_bytes)
 {
     /* address space is cheap but not free: all reservations together stay under half
@@ -111,6 +134,7 @@ void rdb_tables_reserve(J journal_bytes)
             if (old->t == 0 || old->r != 0) continue;
             K col = ktn(old->t, rows);   /* not zeroed: untouched pages cost nothing */
             if (!col) break;             /* no room to reserve: growth as usual */
+            rdb_huge_pages_advise(kG(col), rows * k_item_size(old->t));
             col->n = 0;
             col->a = old->a;
             kK(vals)[c] = col;
@@ -198,6 +222,16 @@ static K rdb_unshare(S name, K g)
     return copy;
 }
 
+/* The column list of t's global, unshared (see rdb_unshare), or NULL when the global no
+ * longer has t's shape. Ownership: returns a borrowed part of the global. */
+static K rdb_table_vals_get(struct rdb_table *t)
+{
+    K g = q_global_get(t->name);
+    if (!g || g->t != XT || kK(g->k)[1]->n != t->ncols) { r0(g); return NULL; }
+    K tbl = rdb_unshare(t->name, g);
+    return tbl ? kK(tbl->k)[1] : NULL;
+}
+
 /* Append rows [skip, rows) of src onto *slot. Returns 0, or -1 when memory runs out.
  * Ownership: *slot unshared, may be reallocated; src borrowed. */
 static int rdb_append(K *slot, K src, int is_row, J skip, J rows)
@@ -236,6 +270,161 @@ K rdb_insert(S name, K data, J skip)
     return k_identity();
 }
 
+/* ---- the replay fast path: journal bytes straight onto the columns ---- */
+
+static J rdb_wire_i32(const G *p)
+{
+    int32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* The count of the vector or list header at p (type, attribute, int32 count) when its
+ * type is type and its attribute valid, else -1 (also for a negative count). */
+static J rdb_wire_count(const G *p, const G *end, int type)
+{
+    if (end - p < RDB_WIRE_HDR_BYTES || (signed char)p[0] != type || p[1] > RDB_WIRE_ATTR_MAX)
+        return -1;
+    J n = rdb_wire_i32(p + 2);
+    return n < 0 ? -1 : n;
+}
+
+/* Is type a simple vector type the fast path copies (not a general list)? */
+static int rdb_wire_type_ok(int type)
+{
+    return type > 0 && type <= KT && k_item_size(type) > 0;
+}
+
+int rdb_wire_peek(const G *body, J n, struct rdb_wire *w)
+{
+    const G *end = body + n, *p = body;
+    if (rdb_wire_count(p, end, 0) != RDB_UPD_ITEMS) return 0;
+    p += RDB_WIRE_HDR_BYTES;
+    if (end - p < (J)sizeof rdb_wire_upd || memcmp(p, rdb_wire_upd, sizeof rdb_wire_upd))
+        return 0;
+    p += sizeof rdb_wire_upd;
+    if (p >= end || (signed char)*p++ != -KS) return 0;
+    const G *nul = memchr(p, 0, (size_t)(end - p));
+    if (!nul) return 0;
+    size_t len = (size_t)(nul - p);
+    w->t = NULL;
+    for (int i = 0; i < rdb.ntables && !w->t; i++)
+        if (strlen(rdb.tables[i].name) == len && !memcmp(rdb.tables[i].name, p, len))
+            w->t = &rdb.tables[i];
+    if (!w->t || w->t->ncols == 0) return 0;
+    p = nul + 1;
+    if (rdb_wire_count(p, end, 0) != w->t->ncols) return 0;
+    p += RDB_WIRE_HDR_BYTES;
+    int type = kK(kK(w->t->schema->k)[1])[0]->t;
+    if (!rdb_wire_type_ok(type) || (w->rows = rdb_wire_count(p, end, type)) < 0) return 0;
+    w->body = body;
+    w->cols = p;
+    return 1;
+}
+
+/* Make room for more items after the end of *slot, growing geometrically as ja does.
+ * Returns 0 or -1. Ownership: *slot unshared; it may be replaced (attribute kept). */
+static int rdb_column_room(K *slot, J more)
+{
+    K col = *slot;
+    J need = col->n + more;
+    if (need <= k_capacity(col)) return 0;
+    J cap = col->n + col->n / 2;
+    K grown = ktn(col->t, cap > need ? cap : need);
+    if (!grown) return -1;
+    memcpy(kG(grown), kG(col), (size_t)(col->n * k_item_size(col->t)));
+    grown->n = col->n;
+    grown->a = col->a;
+    *slot = grown;
+    r0(col);
+    return 0;
+}
+
+/* Intern the n NUL-terminated symbols at p into out. A symbol of up to 7 bytes is found
+ * with one 8-byte load and looked up in cache before the intern table. Returns the byte
+ * after the last symbol, or NULL when one has no NUL before end. */
+static const G *rdb_wire_syms(const G *p, const G *end, S *out, J n, struct rdb_sym_slot *cache)
+{
+    for (J i = 0; i < n; i++) {
+        if (end - p >= (J)sizeof(uint64_t)) {
+            uint64_t word;
+            memcpy(&word, p, sizeof word);
+            uint64_t zero = (word - RDB_WORD_ONES) & ~word & RDB_WORD_HIGHS; /* first NUL exact */
+            if (zero) {
+                int len = __builtin_ctzll(zero) / CHAR_BIT;
+                uint64_t key = len ? word & (~0ULL >> (64 - CHAR_BIT * len)) : 0;
+                struct rdb_sym_slot *slot =
+                    &cache[(key * RDB_HASH_MUL) >> (64 - RDB_SYM_CACHE_BITS)];
+                if (!slot->sym || slot->key != key) {
+                    slot->key = key;
+                    slot->sym = sn((const char *)p, len);
+                }
+                out[i] = slot->sym;
+                p += len + 1;
+                continue;
+            }
+        }
+        const G *nul = memchr(p, 0, (size_t)(end - p));
+        if (!nul || nul - p > INT32_MAX) return NULL;
+        out[i] = sn((const char *)p, (I)(nul - p));
+        p = nul + 1;
+    }
+    return p;
+}
+
+J rdb_wire_check(const struct rdb_wire *w, const G *end)
+{
+    K types = kK(w->t->schema->k)[1];
+    const G *p = w->cols;
+    for (int c = 0; c < w->t->ncols; c++) {
+        int type = kK(types)[c]->t;
+        if (!rdb_wire_type_ok(type) || rdb_wire_count(p, end, type) != w->rows) return -1;
+        p += RDB_WIRE_HDR_BYTES;
+        if (type == KS) {
+            for (J i = 0; i < w->rows; i++) {
+                const G *nul = memchr(p, 0, (size_t)(end - p));
+                if (!nul) return -1;
+                p = nul + 1;
+            }
+            continue;
+        }
+        int width = k_item_size(type);
+        if (w->rows > (end - p) / width) return -1;
+        p += w->rows * width;
+    }
+    return p - w->body;
+}
+
+J rdb_wire_append(const struct rdb_wire *w, const G *end, struct rdb_sym_slot *cache)
+{
+    struct rdb_table *t = w->t;
+    K vals = rdb_table_vals_get(t);
+    if (!vals) return -1;
+    K types = kK(t->schema->k)[1];
+    const G *p = w->cols;
+    /* Items go past each column's end first; counts move only when every column fits,
+     * so a record the generic path must judge leaves the tables as they were. */
+    for (int c = 0; c < t->ncols; c++) {
+        int type = kK(types)[c]->t;
+        K *slot = &kK(vals)[c];
+        if (!rdb_wire_type_ok(type) || (*slot)->t != type
+            || rdb_wire_count(p, end, type) != w->rows) return -1;
+        p += RDB_WIRE_HDR_BYTES;
+        if (rdb_column_room(slot, w->rows)) return -1;
+        K col = *slot;
+        if (type == KS) {
+            if (!(p = rdb_wire_syms(p, end, kS(col) + col->n, w->rows, cache))) return -1;
+            continue;
+        }
+        int width = k_item_size(type);
+        if (w->rows > (end - p) / width) return -1;
+        memcpy(kG(col) + col->n * width, p, (size_t)(w->rows * width));
+        p += w->rows * width;
+    }
+    for (int c = 0; c < t->ncols; c++) kK(vals)[c]->n += w->rows;
+    return p - w->body;
+}
+
 int rdb_is_upd(K msg)
 {
     if (msg->t != 0 || msg->n != RDB_UPD_ITEMS || kK(msg)[1]->t != -KS) return 0;
@@ -245,8 +434,7 @@ int rdb_is_upd(K msg)
     return f->t == KC && f->n == (J)n && memcmp(kC(f), RDB_UPD_NAME, n) == 0;
 }
 
-/* Is the global upd still our native one? */
-static int rdb_upd_is_native(void)
+int rdb_upd_is_native(void)
 {
     K u = q_global_get(RDB_UPD_NAME);
     int is = u == rdb.upd_native;

@@ -11,6 +11,7 @@
 #define TP_DEFAULT_PORT "5010"              /* tick.q's default port */
 #define TP_EOD_CHECK_MS 1000                /* zero-latency mode: day-roll check period */
 #define TP_DEFAULT_MAX_SUB_BYTES 100000000LL /* slow-subscriber limit (TorQ's default) */
+#define TP_UPD_NAME ".u.upd"                /* the update function feeds call */
 #define TP_PATH_BYTES 4096
 #define TP_NAME_BYTES 256
 
@@ -35,6 +36,8 @@ struct tp_table {
     K pub_msg;           /* (`upd;`t;table) skeleton whose columns are slotted per publish */
     K pub_vals;          /* the skeleton table's column list (borrowed from pub_msg) */
     K pub_empty;         /* the skeleton's own empty columns, restored after a publish */
+    G *pub_prefix;       /* encoded body of pub_msg up to its first column (owned) */
+    J pub_prefix_n;      /* its bytes */
     K row_cols;          /* one-row vectors per column for single-row updates */
     K log_rec;           /* (`upd;`t;data) journal record skeleton */
     K log_data;          /* data list slotted per update when time is added */
@@ -81,6 +84,8 @@ struct tp {
     int *scratch_handles;           /* handles for one send_many */
     char *scratch_done;             /* per-subscription flags while grouping */
     int scratch_cap;                /* room in both */
+    G *pub_buf;                     /* a published message is composed here (kept) */
+    J pub_buf_cap;                  /* its room */
 };
 
 extern struct tp tp;
@@ -89,6 +94,12 @@ extern struct tp tp;
 /* .u.upd from handle h: validate against the schema, stamp time, journal, publish or
  * buffer. Returns the generic null, or an error value. Ownership: x borrowed; new. */
 K tp_upd(int handle, K table, K x);
+/* The bytes fast path (net_bytes_fn): an async single-row (`.u.upd;`t;(atoms…)) in
+ * zero-latency mode whose table has only unfiltered subscribers at net's capability is
+ * checked, journaled and published from its bytes, no K built. Returns 1 when taken,
+ * 0 for the general path (which also rejects what is wrong). */
+int tp_upd_bytes(int handle, const G *msg, J n);
+void tp_upd_fini(void);
 /* Batch mode timer: publish every buffered table, .u.i = .u.j. */
 void tp_batch_flush(void);
 /* Set up per-table skeletons. Returns 0 or -1. Ownership: schema borrowed (kept). */
@@ -100,6 +111,15 @@ struct tp_table *tp_table_find(S name);
 /* Publish rows of table t held in cols (a general list, one vector per column).
  * Ownership: cols borrowed. */
 void tp_publish(struct tp_table *t, K cols, J rows);
+/* May t be published from composed bytes: every subscriber unfiltered and at
+ * SER_MAX_CAPABILITY? */
+int tp_pub_plain(const struct tp_table *t);
+/* Publish one row from the atoms' bytes items[0..n) (type bytes included), time_atom
+ * (1 + 8 bytes) first unless NULL. */
+void tp_publish_row_bytes(struct tp_table *t, const G *time_atom, const G *items, J n);
+/* Cache t's encoded message prefix (after tp_table_init's skeleton). Returns 0 or -1. */
+int tp_pub_init(struct tp_table *t);
+void tp_pub_fini(void);
 /* Subscribe h to t (NULL = every table) with syms (` = all). Returns (t;schema), a
  * list of those, or an error. Ownership: syms borrowed; returns new. */
 K tp_sub(int h, K table, K syms, int is_add);

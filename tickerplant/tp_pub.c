@@ -2,6 +2,7 @@
  * .u.del, publishing each (table, filter) message once to every handle sharing it, the
  * slow-subscriber cut-off, .u.end, and the .u.w/.u.stats views. Ingest is tp_upd.c.
  * SPDX-License-Identifier: MIT */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,10 @@
 #include "tp.h"
 
 #define TP_SUBS_MIN_CAP 8
+#define TP_SHARE_MIN_BYTES 65536   /* a publish this large is shared, not copied */
+#define TP_VECTOR_HDR 6   /* a vector's type, attribute and int32 count (§3.4) */
+
+static G *tp_pub_reserve(J n);
 
 /* Room for n handles in the scratch arrays. Returns 0 or -1. */
 static int tp_scratch_reserve(int n)
@@ -28,10 +33,147 @@ static int tp_scratch_reserve(int n)
     return 0;
 }
 
-/* Send (`upd;t;cols as a table) once to hs[0..n): cols are slotted into the table's
- * skeleton for the encode and the empty columns put back. Ownership: cols borrowed. */
+int tp_pub_init(struct tp_table *t)
+{
+    K err = NULL;
+    J whole = ser_body_size(t->pub_msg, SER_MAX_CAPABILITY, &err), cols = 0;
+    for (int c = 0; whole >= 0 && c < t->ncols; c++) {
+        J b = ser_body_size(kK(t->pub_vals)[c], SER_MAX_CAPABILITY, &err);
+        if (b < 0) whole = -1;
+        cols += b;
+    }
+    if (whole < 0) { r0(err); return -1; }
+    G *all = malloc((size_t)whole);
+    if (!all) return -1;
+    ser_body_write(t->pub_msg, all);
+    t->pub_prefix_n = whole - cols;
+    t->pub_prefix = realloc(all, (size_t)t->pub_prefix_n);
+    if (!t->pub_prefix) { free(all); return -1; }
+    return 0;
+}
+
+void tp_pub_fini(void)
+{
+    free(tp.pub_buf);
+    tp.pub_buf = NULL;
+    tp.pub_buf_cap = 0;
+}
+
+/* Can hs[0..n) all take the bytes composed at SER_MAX_CAPABILITY? */
+static int tp_caps_max(const int *hs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct net_conn *c = net_conn_get(hs[i]);
+        if (c && net_conn_capability(c) < SER_MAX_CAPABILITY) return 0;
+    }
+    return 1;
+}
+
+/* Room for n bytes in tp.pub_buf. Returns it, or NULL. */
+static G *tp_pub_reserve(J n)
+{
+    if (n <= tp.pub_buf_cap) return tp.pub_buf;
+    J cap = tp.pub_buf_cap ? tp.pub_buf_cap : 4096;
+    while (cap < n) cap *= 2;
+    G *p = realloc(tp.pub_buf, (size_t)cap);
+    if (!p) return NULL;
+    tp.pub_buf = p;
+    tp.pub_buf_cap = cap;
+    return p;
+}
+
+/* Compose (`upd;`t;cols as a table): the cached prefix, then each column's encoding
+ * (no K built). A small message goes into tp.pub_buf (kept: nothing allocated once it
+ * has grown), a large one into a new byte vector (*big) that net shares by reference
+ * instead of copying. Returns the message bytes, or -1 when a column has no wire form
+ * (the caller takes the general path, which reports it) or memory ran out.
+ * Ownership: cols borrowed; *big new when set. */
+static J tp_compose(const struct tp_table *t, K cols, K *big)
+{
+    *big = NULL;
+    J total = SER_HDR_BYTES + t->pub_prefix_n;
+    for (int c = 0; c < t->ncols; c++) {
+        K err = NULL;
+        J b = ser_body_size(kK(cols)[c], SER_MAX_CAPABILITY, &err);
+        if (b < 0) { r0(err); return -1; }
+        total += b;
+    }
+    if (total > INT32_MAX) return -1;
+    G *p;
+    if (total >= TP_SHARE_MIN_BYTES) {
+        *big = ktn(KG, total);
+        if (!*big) return -1;
+        p = kG(*big);
+    } else if (!(p = tp_pub_reserve(total))) {
+        return -1;
+    }
+    ser_header_write(p, SER_ASYNC, 0, total);
+    p += SER_HDR_BYTES;
+    memcpy(p, t->pub_prefix, (size_t)t->pub_prefix_n);
+    p += t->pub_prefix_n;
+    for (int c = 0; c < t->ncols; c++) p += ser_body_write(kK(cols)[c], p);
+    return total;
+}
+
+int tp_pub_plain(const struct tp_table *t)
+{
+    for (int i = 0; i < t->nsubs; i++) {
+        if (t->subs[i].syms) return 0;
+        struct net_conn *c = net_conn_get(t->subs[i].handle);
+        if (c && net_conn_capability(c) < SER_MAX_CAPABILITY) return 0;
+    }
+    return 1;
+}
+
+static void tp_check_slow(struct tp_table *t);
+
+void tp_publish_row_bytes(struct tp_table *t, const G *time_atom, const G *items, J n)
+{
+    if (t->nsubs == 0 || tp_scratch_reserve(t->nsubs)) return;
+    /* each atom becomes a one-item vector: 6 bytes of vector header for 1 of type */
+    J total = SER_HDR_BYTES + t->pub_prefix_n + n + (time_atom ? 1 + (J)sizeof(J) : 0)
+              + (J)t->ncols * (TP_VECTOR_HDR - 1);
+    G *p = tp_pub_reserve(total);
+    if (!p) { log_error("tp: no memory to publish %s", t->name); return; }
+    ser_header_write(p, SER_ASYNC, 0, total);
+    G *q = p + SER_HDR_BYTES;
+    memcpy(q, t->pub_prefix, (size_t)t->pub_prefix_n);
+    q += t->pub_prefix_n;
+    static const int32_t one = 1;
+    for (int c = 0; c < t->ncols; c++) {
+        const G *a = c == 0 && time_atom ? time_atom : items;
+        int ct = -(signed char)a[0];
+        J w = ct == KS ? (J)strlen((const char *)a + 1) + 1 : k_item_size(ct);
+        q[0] = (G)ct;
+        q[1] = 0;
+        memcpy(q + 2, &one, sizeof one);
+        memcpy(q + TP_VECTOR_HDR, a + 1, (size_t)w);
+        q += TP_VECTOR_HDR + w;
+        if (a == items) items += 1 + w;
+    }
+    int *hs = tp.scratch_handles;
+    for (int i = 0; i < t->nsubs; i++) hs[i] = t->subs[i].handle;
+    int sent = net_send_bytes_many(hs, t->nsubs, p, total);
+    if (sent < 0) log_error("tp: cannot publish %s: 'wsfull", t->name);
+    else t->pub_msgs += sent;
+    tp_check_slow(t);
+}
+
+/* Send (`upd;t;cols as a table) once to hs[0..n): composed from cached parts, or
+ * (a peer of a lower capability, a column with no wire form) cols are slotted into
+ * the table's skeleton for net's encode and the empty columns put back.
+ * Ownership: cols borrowed. */
 static void tp_send(struct tp_table *t, K cols, const int *hs, int n)
 {
+    K big = NULL;
+    J len = tp_caps_max(hs, n) ? tp_compose(t, cols, &big) : -1;
+    if (len > 0) {
+        int sent = big ? net_send_shared_many(hs, n, big) : net_send_bytes_many(hs, n, tp.pub_buf, len);
+        r0(big);
+        if (sent < 0) log_error("tp: cannot publish %s: 'wsfull", t->name);
+        else t->pub_msgs += sent;
+        return;
+    }
     for (int c = 0; c < t->ncols; c++) kK(t->pub_vals)[c] = kK(cols)[c];
     K err = NULL;
     int sent = net_send_many(hs, n, SER_ASYNC, t->pub_msg, &err);

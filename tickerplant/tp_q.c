@@ -11,7 +11,6 @@
 #include "ser.h"
 #include "tp.h"
 
-#define TP_UPD_NAME ".u.upd"
 #define TP_CALL_ITEMS 3   /* (f;t;x) */
 
 /* Ownership (every native below): args borrowed; returns new. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "ser.h"
 #include "tp.h"
 
 struct tp tp;
@@ -47,6 +48,7 @@ int tp_table_init(struct tp_table *t, S name, K schema)
     t->pub_msg = table ? knk(3, ks("upd"), ks(name), table) : NULL;
     if (!t->pub_msg || !t->pub_empty) return -1;
     t->pub_vals = kK(kK(t->pub_msg)[2]->k)[1];
+    if (tp_pub_init(t)) return -1;
     t->row_cols = tp_cols_new(t, 1);
     t->filt_cols = tp_cols_new(t, 0);
     t->buf = tp_cols_new(t, 0);
@@ -83,6 +85,7 @@ void tp_table_fini(struct tp_table *t)
     r0(t->buf); r0(t->filt_cols); r0(t->row_cols);
     r0(t->log_rec); r0(t->log_data); r0(t->time_atom); r0(t->time_vec);
     r0(t->pub_msg); r0(t->pub_empty);
+    free(t->pub_prefix);
     r0(t->colnames); r0(t->schema);
     memset(t, 0, sizeof *t);
 }
@@ -177,9 +180,9 @@ static int tp_buffer(struct tp_table *t, K cols, J rows)
 
 /* Journal then publish (or buffer) a checked update. data is the column list or the row
  * of atoms with the time in place. Ownership: data borrowed. */
-static K tp_accept(struct tp_table *t, K data, const tp_shape *s)
+static K tp_accept(struct tp_table *t, K data, const tp_shape *s, int is_journaled)
 {
-    if (tp.jnl) {
+    if (tp.jnl && !is_journaled) {
         kK(t->log_rec)[2] = data;
         int rc = jnl_append(tp.jnl, t->log_rec);
         kK(t->log_rec)[2] = NULL;
@@ -231,7 +234,7 @@ K tp_upd(int handle, K table, K x)
     if (tp_date_of(now) != tp.d) tp_day_check();
     if (tp.is_stopped) return krr("more than one day?");
     if (s.rows == 0) return k_identity();
-    if (s.has_time) return tp_accept(t, x, &s);
+    if (s.has_time) return tp_accept(t, x, &s, 0);
     J stamp = tp_stamp(t, now);
     K data = t->log_data;
     if (s.is_row) {
@@ -242,7 +245,7 @@ K tp_upd(int handle, K table, K x)
         if (!kK(data)[0]) return krr("wsfull");
     }
     for (J k = 0; k < x->n; k++) kK(data)[k + 1] = kK(x)[k];
-    K r = tp_accept(t, data, &s);
+    K r = tp_accept(t, data, &s, 0);
     for (int c = 0; c < t->ncols; c++) kK(data)[c] = NULL;
     return r;
 }
@@ -257,4 +260,203 @@ void tp_batch_flush(void)
         t->buf_rows = 0;
     }
     tp.i = tp.j;
+}
+
+/* ---- the bytes fast path ------------------------------------------------------------ */
+
+#define TP_LIST_HDR 6   /* type, attribute, int32 count */
+
+static int32_t tp_rd32(const G *p)
+{
+    int32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Room for n bytes in a kept scratch buffer. Returns it, or NULL. */
+static G *tp_scratch(G **buf, J *cap, J n)
+{
+    if (n <= *cap) return *buf;
+    J c = *cap ? *cap : 4096;
+    while (c < n) c *= 2;
+    G *p = realloc(*buf, (size_t)c);
+    if (!p) return NULL;
+    *buf = p;
+    *cap = c;
+    return p;
+}
+
+static G *tp_rec_buf;   /* a journal record, composed */
+static J tp_rec_cap;
+static G *tp_time_buf;  /* a time column's bytes */
+static J tp_time_cap;
+
+void tp_upd_fini(void)
+{
+    free(tp_rec_buf);
+    free(tp_time_buf);
+    tp_rec_buf = tp_time_buf = NULL;
+    tp_rec_cap = tp_time_cap = 0;
+}
+
+/* The atoms of a single-row update: where each item's bytes start and how long they
+ * are (type byte included). Returns the table, or NULL when the message is not a
+ * single-row (`.u.upd;`t;(atoms…)) whose every atom has its column's type: that goes
+ * the general path, which also rejects and logs what is wrong. */
+/* The table of a (`.u.upd;`t;data) message and where data's bytes start, or NULL. */
+static struct tp_table *tp_msg_parse(const G *msg, J n, const G **data)
+{
+    const G *p = msg + SER_HDR_BYTES, *end = msg + n;
+    static const char upd[] = TP_UPD_NAME;
+    if (msg[0] != 1 || end - p < TP_LIST_HDR || p[0] != 0 || tp_rd32(p + 2) != 3) return NULL;
+    p += TP_LIST_HDR;
+    if (end - p > (J)sizeof upd && p[0] == (G)-KS && !memcmp(p + 1, upd, sizeof upd))
+        p += 1 + sizeof upd;
+    else if (end - p > TP_LIST_HDR + (J)sizeof upd - 1 && p[0] == KC
+             && tp_rd32(p + 2) == (int32_t)sizeof upd - 1 && !memcmp(p + TP_LIST_HDR, upd, sizeof upd - 1))
+        p += TP_LIST_HDR + sizeof upd - 1;
+    else return NULL;
+    if (end - p < 2 || p[0] != (G)-KS) return NULL;
+    const G *z = memchr(p + 1, 0, (size_t)(end - p - 1));
+    if (!z) return NULL;
+    struct tp_table *t = NULL;
+    for (int i = 0; i < tp.ntables && !t; i++)
+        if (!strcmp(tp.tables[i].name, (const char *)p + 1)) t = &tp.tables[i];
+    if (!t) return NULL;
+    *data = z + 1;
+    return t;
+}
+
+static struct tp_table *tp_row_parse(const G *msg, J n, const G **items, J *items_n,
+                                     int *has_time)
+{
+    const G *p, *end = msg + n, *z;
+    struct tp_table *t = tp_msg_parse(msg, n, &p);
+    if (!t || end - p < TP_LIST_HDR || p[0] != 0) return NULL;
+    int32_t cnt = tp_rd32(p + 2);
+    if (cnt == t->ncols) *has_time = 1;
+    else if (cnt == t->ncols - 1) *has_time = 0;
+    else return NULL;
+    p += TP_LIST_HDR;
+    *items = p;
+    for (int32_t k = 0; k < cnt; k++) {
+        int ct = tp_col_type(t, (int)k + !*has_time);
+        if (ct < 1 || ct > KT || end - p < 1 || p[0] != (G)-ct) return NULL;
+        if (ct == KS) {
+            z = memchr(p + 1, 0, (size_t)(end - p - 1));
+            if (!z) return NULL;
+            p = z + 1;
+        } else {
+            J w = k_item_size(ct);
+            if (end - p < 1 + w) return NULL;
+            p += 1 + w;
+        }
+    }
+    if (p != end) return NULL;
+    *items_n = end - *items;
+    return t;
+}
+
+/* Append (`upd;`t;data) to the journal: data is time_n bytes (a list header and the
+ * time item, or nothing) then the update's own bytes. Returns 0 or -1 (logged). */
+static int tp_journal_bytes(const struct tp_table *t, const G *time, J time_n,
+                            const G *data, J data_n)
+{
+    static const G head[] = { 0, 0, 3, 0, 0, 0, (G)-KS, 'u', 'p', 'd', 0, (G)-KS };
+    J name_n = (J)strlen(t->name) + 1;
+    J len = (J)sizeof head + name_n + time_n + data_n;
+    G *r = tp_scratch(&tp_rec_buf, &tp_rec_cap, len), *q = r;
+    if (!r) { log_error("tp: no memory for a journal record"); return -1; }
+    memcpy(q, head, sizeof head); q += sizeof head;
+    memcpy(q, t->name, (size_t)name_n); q += name_n;
+    memcpy(q, time, (size_t)time_n); q += time_n;
+    memcpy(q, data, (size_t)data_n);
+    if (jnl_append_bytes(tp.jnl, r, len)) {
+        log_error("tp: journal write failed: %s", jnl_errmsg(tp.jnl));
+        return -1;
+    }
+    tp_journal_mark();
+    return 0;
+}
+
+/* The column form: decoded (the batch buffer and filters need K vectors) and checked
+ * as tp_upd does, but journaled from the message's own bytes rather than re-encoded.
+ * Returns as tp_upd_bytes. */
+static int tp_upd_cols_bytes(const G *msg, J n)
+{
+    const G *data, *end = msg + n;
+    struct tp_table *t = tp_msg_parse(msg, n, &data);
+    if (!t || end - data < TP_LIST_HDR || data[0] != 0) return 0;
+    char why[SER_ERR_BYTES];
+    K x = ser_decode(data, end - data, 1, 0, why);
+    if (!x) return 0;
+    tp_shape s = { 0 };
+    K err = tp_check(t, x, &s);
+    J now = err ? 0 : tp_now_ns();
+    if (err || s.is_row || s.rows == 0 || tp_date_of(now) != tp.d) {
+        r0(err);   /* the general path decides, rolls the day and logs */
+        r0(x);
+        return 0;
+    }
+    K cols = x;
+    if (!s.has_time) {
+        cols = t->log_data;
+        kK(cols)[0] = tp_time_vec(t, s.rows, tp_stamp(t, now));
+        if (!kK(cols)[0]) { r0(x); return 0; }
+        for (J k = 0; k < x->n; k++) kK(cols)[k + 1] = kK(x)[k];
+    }
+    int bad = 0;
+    if (tp.jnl) {
+        if (s.has_time) bad = tp_journal_bytes(t, NULL, 0, data, end - data);
+        else {   /* list header for one more column, then the time vector's bytes */
+            K tv = kK(cols)[0];
+            J tn = TP_LIST_HDR * 2 + tv->n * (J)sizeof(J);
+            G *tb = tp_scratch(&tp_time_buf, &tp_time_cap, tn);
+            if (!tb) bad = -1;
+            else {
+                int32_t cnt = t->ncols, rows = (int32_t)tv->n;
+                tb[0] = 0; tb[1] = 0; memcpy(tb + 2, &cnt, sizeof cnt);
+                tb[6] = (G)tv->t; tb[7] = 0; memcpy(tb + 8, &rows, sizeof rows);
+                memcpy(tb + TP_LIST_HDR * 2, kJ(tv), (size_t)(tv->n * (J)sizeof(J)));
+                bad = tp_journal_bytes(t, tb, tn, data + TP_LIST_HDR, end - data - TP_LIST_HDR);
+            }
+        }
+    }
+    if (!bad) r0(tp_accept(t, cols, &s, 1));
+    if (cols != x) for (int c = 0; c < t->ncols; c++) kK(cols)[c] = NULL;
+    r0(x);
+    return 1;
+}
+
+int tp_upd_bytes(int handle, const G *msg, J n)
+{
+    (void)handle;
+    if (tp.is_stopped) return 0;
+    const G *items;
+    J items_n;
+    int has_time;
+    struct tp_table *t = tp_row_parse(msg, n, &items, &items_n, &has_time);
+    if (!t) return tp_upd_cols_bytes(msg, n);
+    if (tp.opt.timer_ms > 0 || !tp_pub_plain(t)) return 0;   /* batch: K rows buffered */
+    J now = tp_now_ns();
+    if (tp_date_of(now) != tp.d) return 0;      /* the general path rolls the day */
+    J stamp = tp_stamp(t, now);
+    G time_atom[1 + sizeof(J)];
+    time_atom[0] = (G)-t->time_type;
+    memcpy(time_atom + 1, &stamp, sizeof stamp);
+    J time_n = has_time ? 0 : (J)sizeof time_atom;
+    if (tp.jnl) {   /* (`upd;`t;row): as jnl_append would encode it */
+        G head[TP_LIST_HDR + sizeof time_atom];
+        int32_t cnt = t->ncols;
+        head[0] = 0; head[1] = 0; memcpy(head + 2, &cnt, sizeof cnt);
+        memcpy(head + TP_LIST_HDR, time_atom, (size_t)time_n);
+        if (tp_journal_bytes(t, head, TP_LIST_HDR + time_n, items, items_n))
+            return 1;   /* async: nothing to answer; not published, as tp_accept */
+    }
+    t->msgs++;
+    t->rows++;
+    tp.i++;
+    tp.j = tp.i;
+    tp_publish_row_bytes(t, has_time ? NULL : time_atom, items, items_n);
+    return 1;
 }

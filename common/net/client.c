@@ -182,6 +182,7 @@ static K client_wait_msg(struct net_conn *c, int want_response, int *msg_type, i
         K x;
         int got = net_conn_take(c, &x, msg_type);
         if (got < 0) { net_conn_close(c, 1, "malformed message"); break; }
+        if (got == 2) continue;   /* the bytes fast path (not while in_call; defensive) */
         if (got > 0) {
             if (!want_response || *msg_type == SER_RESPONSE) { result = x; break; }
             net_conn_dispatch(c, *msg_type, x);

@@ -92,6 +92,7 @@ void net_fini(void)
     free(net_all.conns);
     auth_free(net_all.auth);
     free(net_all.password_file);
+    net_scratch_free();
     memset(&net_all, 0, sizeof net_all);
 }
 
@@ -253,7 +254,10 @@ void net_conn_close(struct net_conn *c, int run_hook, const char *why)
 
 void net_conn_watch_write(struct net_conn *c)
 {
-    if (c->ev_write && !c->is_dead && !c->in_read_cb) event_add(c->ev_write, NULL);
+    /* Once armed it stays so until the buffer drains: a publish per update must not
+     * cost an event_add each (bench/tick (a)). */
+    if (c->ev_write && !c->is_dead && !c->in_read_cb && !c->is_write_armed)
+        c->is_write_armed = !event_add(c->ev_write, NULL);
 }
 
 /* ---- listener ------------------------------------------------------------------- */

@@ -119,10 +119,29 @@ K net_deferred(void);
 int net_respond(int h, K x);
 
 /* Queue x once for every handle in hs[0..n) (q's -25!): encoded a single time for the
- * lowest capability among them and shared by reference; compressed once for remote
- * peers. Returns how many handles it was queued on, or -1 when x cannot be encoded
+ * lowest capability among them — a small message into a kept scratch buffer (or
+ * straight into the output buffer of a single handle) and copied, a large one into a
+ * vector shared by reference; compressed once for remote peers. Returns how many handles it was queued on, or -1 when x cannot be encoded
  * (*err new). Ownership: x borrowed. */
 int net_send_many(const int *hs, int n, int msg_type, K x, K *err);
+/* A fast path ahead of decoding (the tickerplant's .u.upd): called with each complete
+ * async message's bytes msg[0..n) (8-byte header included, uncompressed, either byte
+ * order) from handle h. Returns 1 when it handled the message (which is then neither
+ * decoded nor given to on_message), 0 for the ordinary path. NULL (the default): none.
+ * Process-wide; net_fini clears it. Ownership: msg borrowed for the call. */
+typedef int (*net_bytes_fn)(int h, const G *msg, J n);
+void net_bytes_fn_set(net_bytes_fn fn);
+
+/* Queue an already encoded message msg[0..len) (8-byte header included, uncompressed,
+ * little-endian, valid for the handles' capability) on every handle in hs[0..n): copied
+ * into each output buffer (one copy shared by reference when large), compressed once
+ * for remote peers. For a publisher that composes messages from cached parts. Returns
+ * how many handles it was queued on, or -1 when memory ran out. Ownership: msg borrowed. */
+int net_send_bytes_many(const int *hs, int n, const G *msg, J len);
+/* As net_send_bytes_many for a message already in a byte vector (KG), which every
+ * output buffer references: a large publish is never copied. Ownership: msg borrowed
+ * (the buffers keep references until written). */
+int net_send_shared_many(const int *hs, int n, K msg);
 
 /* Block until everything queued on h is written (neg[h][]). Returns 0 or -1. */
 int net_flush(int h);

@@ -44,6 +44,7 @@ struct net_conn {
     int is_blocking;         /* client socket in blocking mode (no event loop) */
     int in_read_cb;          /* inside the read callback, which writes once at its end:
                                 no write event needed (saves two epoll_ctl per reply) */
+    int is_write_armed;      /* ev_write is added (cleared when out drains) */
     J http_requests_n;       /* HTTP requests answered on this connection */
     K *held;                 /* responses waiting behind a deferred one, in request
                                 order; NULL slots await net_respond (§5.6) */
@@ -80,6 +81,7 @@ struct net_state_all {
     struct auth_table *auth;       /* -u/-U file, or NULL */
     char *password_file;           /* cfg.password_file, copied */
     net_text_fn text_fn;           /* HTTP txt/html renderer */
+    net_bytes_fn bytes_fn;         /* fast path ahead of decoding, or NULL */
     char errmsg[NET_ERR_BYTES];    /* last system error text */
 };
 extern struct net_state_all net_all;
@@ -98,8 +100,8 @@ const struct net_config *net_cfg(void);
 /* Read what the socket has into c (input buffer or big buffer). Returns bytes read,
  * 0 at end of file, -1 on error, -2 when nothing is available now. */
 long net_conn_read(struct net_conn *c);
-/* Take the next complete message: 1 and *x (new), *msg_type; 0 when more bytes are
- * needed; -1 when malformed (logged; caller closes). */
+/* Take the next complete message: 1 and *x (new), *msg_type; 2 when bytes_fn took it;
+ * 0 when more bytes are needed; -1 when malformed (logged; caller closes). */
 int net_conn_take(struct net_conn *c, K *x, int *msg_type);
 /* Decode and dispatch every complete message; returns -1 when c was closed. */
 int net_conn_process(struct net_conn *c);
@@ -118,6 +120,8 @@ int net_conn_queue(struct net_conn *c, int msg_type, K x, K *err);
 int net_conn_write_now(struct net_conn *c);
 /* Block (poll) until out is empty or timeout_ms passes (<= 0: forever). 0 or -1. */
 int net_conn_flush_blocking(struct net_conn *c, int timeout_ms);
+/* Free net_send_many's encode buffer (net_fini). */
+void net_scratch_free(void);
 /* Apply the output limits after queueing: pause reading, or close a slow peer. */
 int net_conn_check_out(struct net_conn *c);
 

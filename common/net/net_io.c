@@ -140,10 +140,17 @@ int net_conn_take(struct net_conn *c, K *x, int *msg_type)
     if ((J)have < h.total_bytes) return 0;
     const G *msg = evbuffer_pullup(c->in, (ev_ssize_t)h.total_bytes);
     if (!msg) { log_error("net: no memory framing %s", c->peer); return -1; }
+    if (net_all.bytes_fn && !c->in_call && h.msg_type == SER_ASYNC && !h.is_compressed
+        && net_all.bytes_fn(c->fd, msg, h.total_bytes)) {   /* c stays alive: busy */
+        evbuffer_drain(c->in, (size_t)h.total_bytes);
+        return 2;
+    }
     int rc = net_decode(c, msg, h.total_bytes, x, msg_type);
     evbuffer_drain(c->in, (size_t)h.total_bytes);
     return rc;
 }
+
+void net_bytes_fn_set(net_bytes_fn fn) { net_all.bytes_fn = fn; }
 
 void net_conn_dispatch(struct net_conn *c, int msg_type, K x)
 {
@@ -257,6 +264,7 @@ int net_conn_process(struct net_conn *c)
         int got = net_conn_take(c, &x, &msg_type);
         if (got == 0) break;
         if (got < 0) { net_conn_close(c, 1, "malformed message"); break; }
+        if (got == 2) continue;   /* taken by the bytes fast path */
         net_conn_dispatch(c, msg_type, x);
         if (!c->is_dead && c->is_read_paused) break;
     }
@@ -377,6 +385,7 @@ int net_conn_write_now(struct net_conn *c)
     J queued = (J)evbuffer_get_length(c->out);
     if (queued == 0) {
         if (c->ev_write) event_del(c->ev_write);
+        c->is_write_armed = 0;
         if (c->close_after_write) { net_conn_close(c, 1, NULL); return -1; }
     } else {
         net_conn_watch_write(c);
@@ -426,34 +435,178 @@ static int net_conn_queue_shared(struct net_conn *c, K msg)
     return net_conn_check_out(c);
 }
 
+/* One encode for a publish to many handles: a scratch buffer that grows geometrically
+ * and is kept, so a small message costs no allocation (style.md §9). */
+static G *net_scratch;
+static J net_scratch_cap;
+
+static G *net_scratch_reserve(J n)
+{
+    if (n <= net_scratch_cap) return net_scratch;
+    J cap = net_scratch_cap ? net_scratch_cap : 4096;
+    while (cap < n) cap *= 2;
+    G *p = realloc(net_scratch, (size_t)cap);
+    if (!p) return NULL;
+    net_scratch = p;
+    net_scratch_cap = cap;
+    return p;
+}
+
+void net_scratch_free(void)
+{
+    free(net_scratch);
+    net_scratch = NULL;
+    net_scratch_cap = 0;
+}
+
+/* The live IPC connection of h that a publish goes to, or NULL. */
+static struct net_conn *net_send_target(int h)
+{
+    struct net_conn *c = net_conn_get(h);
+    return c && c->state == NET_IPC ? c : NULL;
+}
+
+/* Queue bytes already encoded (copied: small messages ride in the output buffer's
+ * chains with no allocation of their own). */
+static int net_conn_queue_copy(struct net_conn *c, const G *msg, J n)
+{
+    if (evbuffer_add(c->out, msg, (size_t)n)) return -1;
+    return net_conn_check_out(c);
+}
+
+/* After queueing to c: write at once when there is no loop. Returns 1 when sent. */
+static int net_send_one_done(struct net_conn *c, int rc)
+{
+    int sent = !rc && !c->is_dead;
+    if (!net_all.base && !c->is_dead) (void)net_conn_write_now(c);   /* no loop: write now */
+    return sent;
+}
+
 int net_send_many(const int *hs, int n, int msg_type, K x, K *err)
 {
-    int cap = SER_MAX_CAPABILITY, any_remote = 0;
+    int cap = SER_MAX_CAPABILITY, any_remote = 0, live = 0;
+    struct net_conn *only = NULL;
     for (int i = 0; i < n; i++) {
-        struct net_conn *c = net_conn_get(hs[i]);
-        if (!c || c->state != NET_IPC) continue;
+        struct net_conn *c = net_send_target(hs[i]);
+        if (!c) continue;
         if (c->capability < cap) cap = c->capability;
         any_remote |= !c->is_local || net_all.cfg.compress_local;
+        live++;
+        only = c;
     }
+    if (!live) return 0;
+    K fail = NULL;
+    J body = ser_body_size(x, cap, &fail);
+    if (body < 0) {
+        if (err) *err = fail;
+        else r0(fail);
+        return -1;
+    }
+    J total = SER_HDR_BYTES + body;
+    int may_compress = any_remote && cap >= 1 && total > COMPRESS_MIN_BYTES;
+    if (!may_compress && total < NET_REF_MIN_BYTES) {
+        /* Small and plain: one subscriber gets it encoded straight into its output
+         * buffer; several share one encode in the scratch buffer, copied to each. */
+        if (live == 1) {
+            only->busy++;
+            int sent = net_send_one_done(only, net_conn_queue(only, msg_type, x, NULL));
+            net_conn_release(only);
+            return sent;
+        }
+        G *p = net_scratch_reserve(total);
+        if (!p) {
+            if (err) *err = krr("wsfull");
+            return -1;
+        }
+        ser_header_write(p, msg_type, 0, total);
+        ser_body_write(x, p + SER_HDR_BYTES);
+        int sent = 0;
+        for (int i = 0; i < n; i++) {
+            struct net_conn *c = net_send_target(hs[i]);
+            if (!c) continue;
+            c->busy++;
+            sent += net_send_one_done(c, net_conn_queue_copy(c, p, total));
+            net_conn_release(c);
+        }
+        return sent;
+    }
+    /* Large, or compressed for remote peers: encoded once into a vector that every
+     * output buffer references (evbuffer_add_reference), never copied. */
     K plain = ser_encode(x, msg_type, cap, 0);
     if (plain->t != KG) {
         if (err) *err = plain;
         else r0(plain);
         return -1;
     }
-    K packed = any_remote && cap >= 1 ? ser_encode(x, msg_type, cap, 1) : r1(plain);
+    K packed = may_compress ? ser_encode(x, msg_type, cap, 1) : r1(plain);
     if (packed->t != KG) { r0(packed); packed = r1(plain); }
     int sent = 0;
     for (int i = 0; i < n; i++) {
-        struct net_conn *c = net_conn_get(hs[i]);
-        if (!c || c->state != NET_IPC) continue;
+        struct net_conn *c = net_send_target(hs[i]);
+        if (!c) continue;
         int wants_packed = c->capability >= 1 && (!c->is_local || net_all.cfg.compress_local);
         c->busy++;
-        if (!net_conn_queue_shared(c, wants_packed ? packed : plain) && !c->is_dead) sent++;
-        if (!net_all.base && !c->is_dead) (void)net_conn_write_now(c);   /* no loop: write now */
+        sent += net_send_one_done(c, net_conn_queue_shared(c, wants_packed ? packed : plain));
         net_conn_release(c);
     }
     r0(plain);
+    r0(packed);
+    return sent;
+}
+
+/* Queue msg (or, for remote peers, packed when not NULL) on every handle in hs: by
+ * reference when shared is set, else copied. Returns handles queued on. */
+static int net_send_prepared(const int *hs, int n, const G *msg, J len, K shared, K packed)
+{
+    int sent = 0;
+    for (int i = 0; i < n; i++) {
+        struct net_conn *c = net_send_target(hs[i]);
+        if (!c) continue;
+        int wants_packed = packed && c->capability >= 1 && (!c->is_local || net_all.cfg.compress_local);
+        c->busy++;
+        int rc = wants_packed ? net_conn_queue_shared(c, packed)
+               : shared ? net_conn_queue_shared(c, shared) : net_conn_queue_copy(c, msg, len);
+        sent += net_send_one_done(c, rc);
+        net_conn_release(c);
+    }
+    return sent;
+}
+
+/* The compressed form of msg when some target is remote and it is worth it, or NULL. */
+static K net_pack_for(const int *hs, int n, const G *msg, J len)
+{
+    int any_remote = 0;
+    for (int i = 0; i < n; i++) {
+        struct net_conn *c = net_send_target(hs[i]);
+        if (c) any_remote |= c->capability >= 1 && (!c->is_local || net_all.cfg.compress_local);
+    }
+    if (!any_remote || len <= COMPRESS_MIN_BYTES) return NULL;
+    K packed = ktn(KG, len / 2);
+    size_t got = packed ? compress_msg(msg, (size_t)len, kG(packed)) : 0;
+    if (got) packed->n = (J)got;
+    else { r0(packed); packed = NULL; }
+    return packed;
+}
+
+int net_send_bytes_many(const int *hs, int n, const G *msg, J len)
+{
+    K shared = NULL;
+    if (len >= NET_REF_MIN_BYTES) {   /* large: one copy, referenced by every buffer */
+        shared = ktn(KG, len);
+        if (!shared) return -1;
+        memcpy(kG(shared), msg, (size_t)len);
+    }
+    K packed = net_pack_for(hs, n, msg, len);
+    int sent = net_send_prepared(hs, n, msg, len, shared, packed);
+    r0(packed);
+    r0(shared);
+    return sent;
+}
+
+int net_send_shared_many(const int *hs, int n, K msg)
+{
+    K packed = net_pack_for(hs, n, kG(msg), msg->n);
+    int sent = net_send_prepared(hs, n, kG(msg), msg->n, msg, packed);
     r0(packed);
     return sent;
 }

@@ -6,11 +6,13 @@
 #include "q_int.h"
 #include "eval_int.h"
 #include "qsql.h"
+#include "prim_fns.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define EVAL_ARGS_INLINE 8
 #define EVAL_SPECIAL_CODES 256
@@ -18,6 +20,7 @@
 #define EVAL_NS_PER_SEC 1000000000LL
 #define EVAL_NS_PER_MS 1000000LL
 #define EVAL_Z_VERSION 4.0
+#define EVAL_Z_NAME_BYTES 256  /* longest .z.h host or .z.u user name */
 #define EVAL_Z_RELEASE_YEAR 2020
 
 static struct k0 eval_specials[EVAL_SPECIAL_CODES];
@@ -50,7 +53,7 @@ static K *eval_local_slot(eval_frame *frame, S name)
 
 static S eval_ctx(eval_frame *frame) { return frame ? frame->ctx : eval_namespace(); }
 
-/* .z.p .z.P .z.d .z.D .z.t .z.T .z.n .z.N .z.s .z.w .z.o .z.x .z.K .z.k (q-subset.md
+/* .z.p .z.P .z.d .z.D .z.t .z.T .z.n .z.N .z.z .z.Z .z.s .z.w .z.o .z.x .z.K .z.k (q-subset.md
  * §5.4): computed when read; NULL for other names. */
 static K eval_z_name(eval_frame *frame, const char *field)
 {
@@ -60,6 +63,14 @@ static K eval_z_name(eval_frame *frame, const char *field)
     if (c == 's') return frame && frame->lambda ? r1(frame->lambda) : krr(".z.s");
     if (c == 'w') return ki(0);
     if (c == 'o') return ks("l64");
+    if (c == 'h' || c == 'u') {  /* host and user names as symbols (§5.4, T2) */
+        char name[EVAL_Z_NAME_BYTES] = "";
+        const char *user = getenv("USER");
+        if (c == 'h' && gethostname(name, sizeof name) != 0) name[0] = 0;
+        if (c == 'u') snprintf(name, sizeof name, "%s", user ? user : "");
+        name[sizeof name - 1] = 0;
+        return ks(name);
+    }
     if (c == 'x') return ktn(0, 0);
     if (c == 'K') return kf(EVAL_Z_VERSION);
     if (c == 'k') return kd(ymd(EVAL_Z_RELEASE_YEAR, 1, 1));
@@ -78,6 +89,7 @@ static K eval_z_name(eval_frame *frame, const char *field)
     case 'd': return kd((I)day);
     case 't': return kt((I)(tod / EVAL_NS_PER_MS));
     case 'n': return ktj(-KN, tod);
+    case 'z': return kz((F)(ns / EVAL_NS_PER_MS) / (F)(K_NS_PER_DAY / EVAL_NS_PER_MS));
     default: return NULL;
     }
 }
@@ -368,11 +380,13 @@ K eval_tree_top(K t) { return eval_tree(NULL, t); }
 int q_init(void)
 {
     eval_depth = 0;
-    return eval_ns_init();
+    if (eval_ns_init()) return -1;
+    return prim_file_init() || prim_dotq_init() ? -1 : 0;
 }
 
 void q_fini(void)
 {
+    prim_file_fini();
     eval_ns_fini();
     eval_native_fini();
     prim_fini();

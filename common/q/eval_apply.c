@@ -306,6 +306,30 @@ K eval_index_depth(K x, K *idx, int n)
     return r;
 }
 
+/* @[`.;`a`b;f;y]: amend globals of a namespace by name, as its dictionary would be
+ * amended (§7 S141). Ownership: borrowed; returns ns. */
+static K eval_amend_names(K ns, K names, K g, K y)
+{
+    S space = ns->s[1] ? ns->s : ss("");
+    K dict = eval_namespace_dict(space);
+    if (!dict) dict = xD(ktn(KS, 0), ktn(0, 0));
+    K idx = r1(names);
+    K r = eval_amend(dict, &idx, 1, g, y);
+    r0(idx);
+    if (IS_ERR(r)) return r;
+    J n = names->t < 0 ? 1 : names->n;
+    for (J k = 0; k < n; k++) {
+        K name = names->t < 0 ? r1(names) : ks(kS(names)[k]);
+        K v = eval_apply(r, &name, 1);
+        int bad = IS_ERR(v) ? 0 : eval_global_store(space, name->s, v);
+        r0(name);
+        if (IS_ERR(v)) { r0(r); return v; }
+        if (bad) { r0(r); return krr("wsfull"); }
+    }
+    r0(r);
+    return r1(ns);
+}
+
 /* Binary primitives with 3 or 4 arguments: amend/trap (@ .), vector conditional (?). */
 static K eval_apply_binary_n(K f, K *args, int n)
 {
@@ -319,7 +343,8 @@ static K eval_apply_binary_n(K f, K *args, int n)
     if (code == PRIM_KW_EJ && n == 3) return join_ej(args[0], args[1], args[2]);
     if (code != PRIM_OP_AT && code != PRIM_OP_DOT) return krr("rank");
     K d = args[0], i = args[1], g = args[2], y = n == 4 ? args[3] : NULL;
-    if (n == 3 && (d->t >= K_LAMBDA || d->t == -KS) && d->t != -KS) {
+    int handle = d->t == -KI || d->t == -KJ || d->t == -KH;  /* @[h;msg;f] traps a send */
+    if (n == 3 && (d->t >= K_LAMBDA || handle)) {
         K r = code == PRIM_OP_AT ? eval_apply(d, &i, 1)
             : eval_apply_list(d, i);
         if (!IS_ERR(r)) return r;
@@ -330,6 +355,9 @@ static K eval_apply_binary_n(K f, K *args, int n)
         r0(text);
         return h;
     }
+    if (d->t == -KS && d->s[0] == '.' && (i->t == -KS || i->t == KS) && code == PRIM_OP_AT
+        && !eval_global_peek(eval_namespace(), d->s))
+        return eval_amend_names(d, i, g, y);
     if (d->t == -KS) {
         K v = eval_global_get(d->s);
         if (!v) v = ktn(0, 0);
@@ -401,7 +429,12 @@ K eval_apply(K f, K *args, int n)
         /* `.u `i`L: a symbol naming a namespace applies its dictionary (r.q sends this) */
         if (!g && f->s[0] == '.') g = eval_namespace_dict(f->s);
         if (!g) return krr(f->s);
+        /* a:`a; a[]: a chain of names that never reaches a value */
+        static int chain_depth;
+        if (chain_depth >= EVAL_NAME_CHAIN_MAX) { r0(g); return krr("stack"); }
+        chain_depth++;
         K r = eval_apply(g, args, n);
+        chain_depth--;
         r0(g);
         return r;
     }
@@ -446,6 +479,11 @@ K eval_handle(K h, K msg)
     }
     if (q_restricted()) return krr("access");
     K r = NULL;
+    if (eval_file_apply((I)v, msg, &r)) {  /* a file from hopen: append; gives h (§5.3) */
+        if (IS_ERR(r)) return r;
+        r0(r);
+        return r1(h);
+    }
     if (eval_handle_hook && eval_handle_hook((I)v, msg, &r)) return r ? r : k_identity();
     return krr("type");
 }

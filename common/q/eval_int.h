@@ -7,8 +7,11 @@
 #include "k.h"
 
 #define EVAL_MAX_DEPTH 2000   /* nested evaluations before 'stack */
+#define EVAL_NAME_CHAIN_MAX 64 /* symbols naming symbols followed when applying one */
 #define EVAL_FRAME_INLINE 16  /* locals held without allocation */
-#define EVAL_RESTRICTED_STEPS 10000 /* loop steps allowed in restricted mode ('limit after) */
+#define EVAL_RESTRICTED_STEPS 1000  /* loop steps allowed in restricted mode ('limit after):
+                                       * enough for real programs, small enough that a
+                                       * loop doing O(n) work per step stays quick */
 
 typedef struct eval_frame {
     K lambda;     /* compiled lambda being applied (borrowed) */
@@ -30,6 +33,9 @@ void eval_ns_fini(void);
 int eval_namespace_set(S name);
 K eval_global_peek(S ctx, S name);             /* borrowed, NULL if undefined */
 int eval_global_store(S ctx, S name, K value); /* consumes value */
+/* Remove name (as resolved in ctx) so it is undefined again, as \x does; 1 when it was
+ * defined, 0 otherwise. */
+int eval_global_delete(S ctx, S name);
 K eval_namespace_dict(S name);                 /* new, NULL if no such namespace */
 
 /* Application helpers (eval_apply.c). */
@@ -56,6 +62,9 @@ int eval_is_table(K x); /* table, keyed table or symbol */
 /* Native C function values (K_NATIVE). */
 K eval_native_call(K f, K *args, int n);
 K eval_handle(K h, K msg);
+/* h msg on a file handle from hopen (prim_file.c): append; 1 with *result set (new), or
+ * 0 when handle is no file's. Ownership: msg borrowed. */
+int eval_file_apply(I handle, K msg, K *result);
 J eval_native_rank(K f);
 void eval_native_fini(void);
 

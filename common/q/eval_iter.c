@@ -6,6 +6,8 @@
 #include "q_int.h"
 #include "eval_int.h"
 #include "table.h"
+#include "prim.h"
+#include "prim_fns.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -113,15 +115,21 @@ static void iter_push(K *acc, K v) { if (acc) jk(acc, v); else r0(v); }
 
 /* Nesting depth of x along first items: converge on a function that wraps its argument
  * (enlist/) would otherwise build a value too deep to compare or free. */
-static int iter_too_deep(K x)
+/* Does x nest deeper than budget through lists, dictionaries or partly applied
+ * functions? A converge whose function keeps wrapping its argument (enlist/, ,[]/)
+ * would otherwise run until memory or time runs out. */
+static int iter_nests_deeper(K x, int budget)
 {
-    int depth = 0;
-    while (x->t == 0 && x->n > 0) {
-        if (++depth > EVAL_MAX_DEPTH) return 1;
-        x = kK(x)[0];
-    }
+    if (!x) return 0;
+    if (budget <= 0) return 1;
+    int has_slots = x->t == 0 || x->t == XD || (x->t >= K_PROJECTION && x->t <= K_EACHLEFT);
+    if (!has_slots) return 0;
+    for (J i = 0; i < x->n; i++)
+        if (iter_nests_deeper(kK(x)[i], budget - 1)) return 1;
     return 0;
 }
+
+static int iter_too_deep(K x) { return iter_nests_deeper(x, EVAL_MAX_DEPTH); }
 
 /* Unary f: converge, do (n times) or while (test). */
 static K iter_unary_over(K f, K *args, int n, int scan)
@@ -172,6 +180,13 @@ static K iter_fold(K f, K *args, int n, int scan)
             return id ? id : ktn(0, 0);
         }
         seed = iter_item(args[0], 0);
+        if (scan && f->t == K_BINARY && f->g == PRIM_OP_JOIN && args[0]->t > 0 && args[0]->t < XT) {
+            /* (,\)2 3 4 gives the prefixes ,2 / 2 3 / 2 3 4 as in kdb+ (§7 I016) */
+            K one = prim_apply1(PRIM_ENLIST_CODE, seed);
+            r0(seed);
+            if (IS_ERR(one)) return one;
+            seed = one;
+        }
         rest = args;
         nrest = 1;
         start = 1;

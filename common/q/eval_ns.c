@@ -129,6 +129,24 @@ int eval_global_store(S ctx, S name, K value)
     return 0;
 }
 
+int eval_global_delete(S ctx, S name)
+{
+    S ns, key;
+    eval_split(ctx, name, &ns, &key);
+    int i = eval_ns_index(ns, 0);
+    if (i < 0) return 0;
+    eval_ns *e = &eval_dir.ns[i];
+    J at = eval_ns_find(e, key);
+    if (at < 0) return 0;
+    r0(kK(e->vals)[at]);
+    J n = e->keys->n;
+    memmove(kS(e->keys) + at, kS(e->keys) + at + 1, (size_t)(n - at - 1) * sizeof(S));
+    memmove(kK(e->vals) + at, kK(e->vals) + at + 1, (size_t)(n - at - 1) * sizeof(K));
+    e->keys->n = n - 1;
+    e->vals->n = n - 1;
+    return 1;
+}
+
 K eval_global_get(S name)
 {
     K v = eval_global_peek(eval_namespace(), name);

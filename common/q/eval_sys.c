@@ -6,6 +6,7 @@
 #include "q_int.h"
 #include "eval_int.h"
 #include "qnative.h"
+#include "fmt.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -122,6 +123,12 @@ static K sys_dispatch(const char *cmd, const char *arg)
         return sys_time(arg, 0);
     }
     if (!strcmp(cmd, "ts")) return sys_time(arg, 1);
+    if (!strcmp(cmd, "P")) {  /* display precision (§5.5): \P shows, \P n sets */
+        if (!*arg) return ki(fmt_precision_set(-1));
+        if (!sys_is_number(arg)) return krr("type");
+        fmt_precision_set(atoi(arg));
+        return k_identity();
+    }
     if (!strcmp(cmd, "p")) {
         if (!*arg) return ki((I)sys_port);
         return krr("nyi");
@@ -134,7 +141,8 @@ static K sys_dispatch(const char *cmd, const char *arg)
     if (!strcmp(cmd, "v") || !strcmp(cmd, "a") || !strcmp(cmd, "f")) return sys_names(arg, cmd[0]);
     if (!strcmp(cmd, "l")) return sys_load(arg);
     if (!strcmp(cmd, "x")) {
-        if (eval_global_set(ss(arg), k_identity())) return krr("wsfull");
+        /* \x .z.pg: the handler is undefined again, so its default applies (§5.5) */
+        eval_global_delete(eval_namespace(), ss(arg));
         return k_identity();
     }
     return NULL;

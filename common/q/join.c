@@ -34,7 +34,7 @@ static K join_gather_null(K col, K idx)
 
 /* For each row of the probe columns, the row of keys (columns, same count) holding the
  * same values, or -1. Grouping the concatenation gives both sides the same group ids. */
-static K join_find(K keys, K probe)
+K join_find_rows(K keys, K probe)
 {
     J nk = keys->n ? k_count(kK(keys)[0]) : 0, np = probe->n ? k_count(kK(probe)[0]) : 0;
     K both = ktn(0, keys->n);
@@ -83,7 +83,7 @@ static K join_keyed(K x, K y, int kind)
     K keyt = kK(y)[0], valt = kK(y)[1];
     K probe = join_columns(t, kK(keyt->k)[0]);
     if (!probe) { r0(t); return krr("mismatch"); }
-    K at = join_find(kK(keyt->k)[1], probe);
+    K at = join_find_rows(kK(keyt->k)[1], probe);
     r0(probe);
     if (IS_ERR(at)) { r0(t); return at; }
     if (kind == JOIN_INNER) {

@@ -289,6 +289,14 @@ static K lex_step(lex_state *ls)
         return NULL;
     }
     if (c == '/' && ls->spaced) { ls->pos = lex_line_end(ls, ls->pos); return NULL; }
+    if (c == '0' && lex_at(ls, ls->pos + 1) == ':' && !lex_is_digit(lex_at(ls, ls->pos + 2))
+        && lex_at(ls, ls->pos + 2) != ':') {
+        /* the file verb 0: (q-subset.md §5.6), a keyword like `set` */
+        ls->pos += 2;
+        if (lex_push(ls, LEX_NAME, start, NULL)) return krr("wsfull");
+        lex_last(ls)->name = ss("0:");
+        return NULL;
+    }
     if (lex_number_starts(ls, ls->pos, 0)
         || (c == '-' && lex_number_starts(ls, ls->pos, 1) && !lex_after_noun(ls))) {
         K v = lex_numbers(ls);

@@ -13,6 +13,8 @@ typedef struct lex_num_item {
     int is_float; /* value is in f, not j */
     J j;          /* underlying integral value */
     F f;          /* float value */
+    const char *text; /* the literal as written (borrowed from the source), for a run */
+    J len;            /* whose final type letter retypes the items before it */
 } lex_num_item;
 
 typedef struct lex_num_run {

@@ -152,6 +152,14 @@ static int num_temporal(const char *t, J n, int neg, lex_num_item *it)
         if (neg) it->j = -it->j;
         return 0;
     }
+    if (n > 11 && t[10] == 'T' && !num_date(t, 10, &days)) {  /* datetime 2026.11.27T12:00 */
+        if (num_time(t + 11, n - 11, &ns, &parts, &frac)) return -1;
+        it->type = KZ;
+        it->is_float = 1;
+        it->f = (F)days + (F)(ns / (LEX_NS_PER_SEC / LEX_MS_PER_SEC)) / (F)(K_NS_PER_DAY / (LEX_NS_PER_SEC / LEX_MS_PER_SEC));
+        if (neg) it->f = -it->f;
+        return 0;
+    }
     if (memchr(t, ':', (size_t)n)) {
         if (num_time(t, n, &ns, &parts, &frac)) return -1;
         J sec = ns / LEX_NS_PER_SEC;
@@ -168,6 +176,7 @@ static int num_temporal(const char *t, J n, int neg, lex_num_item *it)
         if (num_digits(t, 4, &y) || num_digits(t + 5, 2, &m) || m < 1 || m > LEX_MONTHS_PER_YEAR)
             return -1;
         it->type = KM;
+        it->suffix = 1;
         it->j = (y - LEX_EPOCH_YEAR) * LEX_MONTHS_PER_YEAR + m - 1;
         return 0;
     }
@@ -250,6 +259,48 @@ static K num_vector_text(const char *t, J n)
     return v;
 }
 
+/* hh:mm[:ss[.f…]] with a time-type letter (13:30t): the time of day in that type. */
+static int num_time_suffixed(const char *t, J n, int neg, lex_num_item *it)
+{
+    int st = num_suffix_type(t[n - 1]);
+    if (st != KU && st != KV && st != KT && st != KN) return 1;
+    J ns;
+    int parts, frac;
+    if (num_time(t, n - 1, &ns, &parts, &frac)) return -1;
+    J unit = st == KU ? LEX_SEC_PER_MIN * LEX_NS_PER_SEC : st == KV ? LEX_NS_PER_SEC
+           : st == KT ? LEX_NS_PER_SEC / LEX_MS_PER_SEC : 1;
+    it->type = st;
+    it->j = neg ? -(ns / unit) : ns / unit;
+    it->suffix = 1;
+    return 0;
+}
+
+/* One literal's text (sign already taken off) into it. Returns 0 or -1. */
+static int num_decode(const char *t, J n, int neg, lex_num_item *it)
+{
+    if (n > 1 && memchr(t, ':', (size_t)n) && !memchr(t, 'D', (size_t)n)
+        && !num_is_digit(t[n - 1]) && t[n - 1] != '.') {
+        int r = num_time_suffixed(t, n, neg, it);
+        if (r <= 0) return r;
+    }
+    int r = num_temporal(t, n, neg, it);
+    if (r < 0) return -1;
+    if (r == 1) {
+        J tn = n;
+        int suffix = 0;
+        if (tn > 1 && !num_is_digit(t[tn - 1]) && t[tn - 1] != '.' && !(t[0] == '0' && tn == 2)) {
+            int st = num_suffix_type(t[tn - 1]);
+            if (st >= KP && memchr(t, '.', (size_t)tn - 1)) {
+                if (num_temporal(t, tn - 1, neg, it) != 0) return -1;
+                suffix = st;
+            }
+        }
+        if (!suffix && num_plain(t, n, neg, it)) return -1;
+        if (suffix) { it->suffix = 1; (void)suffix; }
+    }
+    return 0;
+}
+
 void lex_num_run_init(lex_num_run *run) { memset(run, 0, sizeof *run); }
 
 void lex_num_run_free(lex_num_run *run)
@@ -265,6 +316,14 @@ int lex_num_run_add(lex_num_run *run, const char *text, J len)
     const char *t = text + neg;
     J n = len - neg;
     if (n <= 0) return -1;
+    if (n == 3 && !neg && !memcmp(t, "0Ng", 3)) {  /* the null guid (§2.3, T2) */
+        if (run->n) return -1;
+        run->vec = ka(-UU);
+        if (!run->vec) return -1;
+        memset(kU(run->vec), 0, sizeof(U));
+        run->is_vector_token = 1;
+        return 0;
+    }
     if (lex_num_is_vector_text(t, n) || (n > 2 && t[0] == '0' && t[1] == 'x')) {
         if (run->n || neg) return -1;
         run->vec = num_vector_text(t, n);
@@ -275,21 +334,9 @@ int lex_num_run_add(lex_num_run *run, const char *text, J len)
     }
     lex_num_item it;
     memset(&it, 0, sizeof it);
-    int r = num_temporal(t, n, neg, &it);
-    if (r < 0) return -1;
-    if (r == 1) {
-        J tn = n;
-        int suffix = 0;
-        if (tn > 1 && !num_is_digit(t[tn - 1]) && t[tn - 1] != '.' && !(t[0] == '0' && tn == 2)) {
-            int st = num_suffix_type(t[tn - 1]);
-            if (st >= KP && memchr(t, '.', (size_t)tn - 1)) {
-                if (num_temporal(t, tn - 1, neg, &it) != 0) return -1;
-                suffix = st;
-            }
-        }
-        if (!suffix && num_plain(t, n, neg, &it)) return -1;
-        if (suffix) { it.suffix = 1; (void)suffix; }
-    }
+    if (num_decode(t, n, neg, &it)) return -1;
+    it.text = text;
+    it.len = len;
     if (run->n == run->cap) {
         J cap = run->cap ? run->cap * 2 : 8;
         lex_num_item *p = realloc(run->items, (size_t)cap * sizeof *p);
@@ -348,9 +395,36 @@ static int num_store(K v, J i, int type, lex_num_item *it)
     return 0;
 }
 
+/* A final temporal type letter applies to the whole run (2026.11 2026.12m, 13:30 20:00t):
+ * the items before it are decoded again as if each carried the letter. Returns 0 or -1. */
+static int num_run_retype(lex_num_run *run)
+{
+    lex_num_item *last = &run->items[run->n - 1];
+    int type = last->type;
+    if (!last->suffix || run->n < 2 || !(type == KM || type == KU || type == KV || type == KT))
+        return 0;
+    char letter = last->text[last->len - 1];
+    for (J i = 0; i < run->n - 1; i++) {
+        lex_num_item *it = &run->items[i];
+        if (it->suffix || it->nullinf || it->type == type) continue;
+        char buf[LEX_TEXT_MAX];
+        if (it->len + 1 >= LEX_TEXT_MAX) return -1;
+        memcpy(buf, it->text, (size_t)it->len);
+        buf[it->len] = letter;
+        int neg = buf[0] == '-';
+        lex_num_item re;
+        memset(&re, 0, sizeof re);
+        if (num_decode(buf + neg, it->len + 1 - neg, neg, &re) || re.type != type) return -1;
+        re.suffix = 0;
+        *it = re;
+    }
+    return 0;
+}
+
 K lex_num_run_take(lex_num_run *run)
 {
     if (run->vec) { K v = run->vec; run->vec = NULL; lex_num_run_free(run); return v; }
+    if (run->n && num_run_retype(run)) { lex_num_run_free(run); return krr("parse"); }
     int type = run->n ? num_run_type(run) : -1;
     if (type <= 0) { lex_num_run_free(run); return krr("parse"); }
     K v = ktn(type, run->n);

@@ -28,6 +28,7 @@ enum prim_iter { PRIM_IT_EACH, PRIM_IT_OVER, PRIM_IT_SCAN, PRIM_IT_PRIOR, PRIM_I
 #define PRIM_KW_AJ 142   /* aj[c;t;q]: rank 3 */
 #define PRIM_KW_AJ0 143
 #define PRIM_KW_EJ 144    /* ej[c;t;q]: rank 3 */
+#define PRIM_KW_FILE_TEXT 148  /* `:f 0: lines */
 
 /* The display name of a primitive value ("+", "count", "/:"), or NULL when x is not a
  * primitive. Ownership: x borrowed; returns static text. */

@@ -59,6 +59,9 @@ K prim_log(K x) { return agg_float_fn(x, agg_log, prim_log); }
 K prim_cos(K x) { return agg_float_fn(x, cos, prim_cos); }
 K prim_sin(K x) { return agg_float_fn(x, sin, prim_sin); }
 K prim_acos(K x) { return agg_float_fn(x, acos, prim_acos); }
+K prim_asin(K x) { return agg_float_fn(x, asin, prim_asin); }
+K prim_tan(K x) { return agg_float_fn(x, tan, prim_tan); }
+K prim_atan(K x) { return agg_float_fn(x, atan, prim_atan); }
 K prim_reciprocal(K x) { return agg_float_fn(x, agg_recip, prim_reciprocal); }
 
 /* Integral atomic function computed on longs; b/x (and h unless keep_small) give int. */
@@ -340,6 +343,14 @@ static K agg_running(K x, int op)
     }
     K r = ktn(0, n);
     K acc = NULL;
+    if ((op == PRIM_OP_OR || op == PRIM_OP_AND) && n && x->t != KS && x->t != KC
+        && prim_is_null_item(x, 0)) {
+        /* maxs/mins ignore nulls: leading nulls give -0W/0W (q-subset.md §3.7, §7 A093) */
+        K none = ktn(x->t, 0);
+        acc = op == PRIM_OP_OR ? prim_max(none) : prim_min(none);
+        r0(none);
+        if (IS_ERR(acc)) { r0(r); return acc; }
+    }
     for (J i = 0; i < n; i++) {
         K item = prim_item(x, i);
         if (!acc) acc = item;

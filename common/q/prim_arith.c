@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT */
 #include "q_int.h"
 #include "prim_int.h"
+#include "table.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -26,7 +27,7 @@
 
 #define PRIM_TOLERANCE 0x1p-43 /* relative comparison tolerance of floats (§3.5) */
 
-static int prim_float_eq(F a, F b)
+int prim_float_eq(F a, F b)
 {
     if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
     if (a == b) return 1;
@@ -178,31 +179,6 @@ static K arith_lists(int op, K x, K y)
     return prim_squeeze(r);
 }
 
-static K arith_dict(int op, K x, K y)
-{
-    if (x->t == XD && y->t == XD) {
-        if (!k_match(kK(x)[0], kK(y)[0])) return krr("nyi");
-        K v = prim_arith(op, kK(x)[1], kK(y)[1]);
-        return IS_ERR(v) ? v : xD(r1(kK(x)[0]), v);
-    }
-    if (x->t == XT || y->t == XT) {
-        K t = x->t == XT ? x : y, o = x->t == XT ? y : x;
-        K d = t->k;
-        K vals = ktn(0, kK(d)[1]->n);
-        for (J c = 0; c < vals->n; c++) {
-            K col = kK(kK(d)[1])[c];
-            K v = x->t == XT ? prim_arith(op, col, o) : prim_arith(op, o, col);
-            if (IS_ERR(v)) { vals->n = c; r0(vals); return v; }
-            kK(vals)[c] = v;
-        }
-        K tab = xT(xD(r1(kK(d)[0]), vals));
-        return tab ? tab : krr("length");
-    }
-    K d = x->t == XD ? x : y;
-    K v = x->t == XD ? prim_arith(op, kK(x)[1], y) : prim_arith(op, x, kK(y)[1]);
-    return IS_ERR(v) ? v : xD(r1(kK(d)[0]), v);
-}
-
 typedef void (*arith_kernel)(int op, G *pr, const G *pa, const G *pb, J n, int sa, int sb);
 
 static arith_kernel arith_kernel_for(int compute)
@@ -254,7 +230,7 @@ K prim_arith(int op, K x, K y)
         K r = arith_atoms(op, x, y);
         if (r) return r;
     }
-    if (x->t == XD || y->t == XD || x->t == XT || y->t == XT) return arith_dict(op, x, y);
+    if (x->t == XD || y->t == XD || x->t == XT || y->t == XT) return table_arith(op, x, y);
     if (x->t == 0 || y->t == 0) return arith_lists(op, x, y);
     if (x->t >= XT || y->t >= XT) return krr("type");
     int tx = x->t < 0 ? -x->t : x->t, ty = y->t < 0 ? -y->t : y->t;
@@ -275,8 +251,12 @@ K prim_arith(int op, K x, K y)
     } else if (!arith_types(op, tx, ty, &compute, &result)) {
         return krr("type");
     }
-    K a = prim_conv_compute(x, tx, compute, result);
-    K b = prim_conv_compute(y, ty, compute, result);
+    int common = prim_is_cmp(op) && tx != ty && prim_is_temporal(tx) && prim_is_temporal(ty)
+               ? prim_temporal_cmp_type(tx, ty) : 0;
+    if (common < 0) return krr("type");
+    K a = common ? prim_conv_temporal_cmp(x, tx, common) : prim_conv_compute(x, tx, compute, result);
+    K b = common ? prim_conv_temporal_cmp(y, ty, common) : prim_conv_compute(y, ty, compute, result);
+    if (common) compute = KJ;
     if (!a || !b) { r0(a); r0(b); return krr("wsfull"); }
     J n = xv ? x->n : yv ? y->n : 1;
     int out = prim_is_cmp(op) ? KB : compute;

@@ -8,6 +8,7 @@
 #include "prim_list.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -113,6 +114,14 @@ static K cast_atom(int t, K a)
         r = kb(from == KF || from == KE ? prim_get_f(v, 0) != 0 : prim_get_j(v, 0) != 0);
     } else if (is_null) {
         r = prim_null_of(t);
+    } else if (from == KZ && ttmp) {  /* datetime: float days; via its timestamp */
+        F f = prim_get_f(v, 0);
+        J ns = isinf(f) ? (f > 0 ? wj : -wj)
+             : llround(f * (F)(K_NS_PER_DAY / CAST_NS_PER_MS)) * CAST_NS_PER_MS;  /* ms precision */
+        r = isinf(f) ? prim_atom_j(t, ns) : prim_atom_j(t, cast_temporal(ns, KP, t));
+    } else if (t == KZ && ftmp) {
+        J ns = cast_temporal(prim_get_j(v, 0), from, KP);
+        r = kz((F)ns / (F)K_NS_PER_DAY);
     } else {
         J j = prim_get_j(v, 0);
         if ((from == KF || from == KE) && isinf(prim_get_f(v, 0))) j = prim_get_f(v, 0) > 0 ? wj : -wj;
@@ -121,6 +130,100 @@ static K cast_atom(int t, K a)
     }
     r0(v);
     return r;
+}
+
+/* One temporal vector item to another type, as cast_temporal; NF/NT the nulls. */
+#define CAST_TV_LOOP(TF, TT, NF, NT) do {                                             \
+        const TF *src = (const TF *)kG(y);                                            \
+        TT *dst = (TT *)kG(r);                                                        \
+        for (J i = 0; i < n; i++) {                                                   \
+            J v = src[i];                                                             \
+            if (v == (NF)) { dst[i] = (NT); continue; }                               \
+            J ns = v * uf;                                                            \
+            if (point_from && t != KP && t != KD)                                     \
+                ns -= cast_floor_div(ns, K_NS_PER_DAY) * K_NS_PER_DAY;                \
+            dst[i] = (TT)(t == KP ? ns : cast_floor_div(ns, ut));                     \
+        }                                                                             \
+    } while (0)
+
+/* Speed only: a vector of timestamps, timespans, dates, times, seconds or minutes cast
+ * to another of those types in one loop, equal to cast_atom item by item (the general
+ * path allocates an atom per item). NULL when not applicable. Ownership: returns new. */
+static K cast_temporal_vector(int t, K y)
+{
+    int from = y->t;
+    J uf = cast_unit_ns(from), ut = t == KD ? K_NS_PER_DAY : cast_unit_ns(t);
+    if (!uf || !ut || (t == KD && from != KP)) return NULL;
+    int point_from = from == KP || from == KD;
+    J n = y->n;
+    K r = ktn(t, n);
+    if (!r) return NULL;
+    int wide_from = k_item_size(from) == (int)sizeof(J), wide_to = k_item_size(t) == (int)sizeof(J);
+    if (wide_from && wide_to) CAST_TV_LOOP(J, J, nj, nj);
+    else if (wide_from) CAST_TV_LOOP(J, I, nj, ni);
+    else if (wide_to) CAST_TV_LOOP(I, J, ni, nj);
+    else CAST_TV_LOOP(I, I, ni, ni);
+    return r;
+}
+
+#define CAST_TOK_MAX 64  /* longest text tok rewrites into a q literal */
+#define CAST_HEX_BASE 16
+
+static int cast_hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* "X"$"42" → 0x42: one or two hex digits; anything else is 0x00. */
+static K cast_tok_byte(const char *text, J n)
+{
+    if (n < 1 || n > 2) return kg(0);
+    int v = 0;
+    for (J i = 0; i < n; i++) {
+        int d = cast_hex_digit(text[i]);
+        if (d < 0) return kg(0);
+        v = v * CAST_HEX_BASE + d;
+    }
+    return kg((G)v);
+}
+
+static int cast_all_digits(const char *text, J n)
+{
+    for (J i = 0; i < n; i++) if (text[i] < '0' || text[i] > '9') return 0;
+    return 1;
+}
+
+/* The forms tok accepts beyond q literals, rewritten into out as one: dates with dashes
+ * (2000-12-12, also before a timestamp's D), dates as YYYYMMDD, times as digits
+ * (HHMMSS[fff], HHMM for minutes) (q-subset.md §3.16). Returns the new length. */
+static J cast_tok_text(int t, const char *text, J n, char *out)
+{
+    memcpy(out, text, (size_t)n);
+    int dated = t == KD || t == KP || t == KZ || t == KM;
+    if (dated && n >= 7 && out[4] == '-') {
+        out[4] = '.';
+        if (n >= 10 && out[7] == '-') out[7] = '.';
+    }
+    if (t == KD && n == 8 && cast_all_digits(text, n)) {
+        J k = 0;
+        for (J i = 0; i < n; i++) {
+            if (i == 4 || i == 6) out[k++] = '.';
+            out[k++] = text[i];
+        }
+        return k;
+    }
+    int timed = t == KT || t == KV || t == KU;
+    if (timed && (n == 4 || n == 6 || n == 9) && cast_all_digits(text, n)) {
+        J k = 0;
+        for (J i = 0; i < n; i++) {
+            if (i == 2 || i == 4) out[k++] = ':';
+            if (i == 6) out[k++] = '.';
+            out[k++] = text[i];
+        }
+        return k;
+    }
+    return n;
 }
 
 /* Tok: parse text as type t. */
@@ -138,6 +241,13 @@ static K cast_tok(int t, K s)
     if (t == KC) return r1(s);
     while (n && text[0] == ' ') { text++; n--; }
     while (n && text[n - 1] == ' ') n--;
+    if (t == KB) return kb(n > 0 && strchr("1tTyY", text[0]) != NULL);
+    if (t == KG) return cast_tok_byte(text, n);
+    char buf[CAST_TOK_MAX];
+    if (n > 0 && n < CAST_TOK_MAX - 4) {
+        n = cast_tok_text(t, text, n, buf);
+        text = buf;
+    }
     K v = n ? lex_number(text, n) : NULL;
     if (!v || v->t >= 0) { r0(v); return prim_null_of(t); }
     K r = cast_atom(t, v);
@@ -182,6 +292,8 @@ K prim_cast(K x, K y)
     if (y->t == t) return r1(y);
     if (y->t == 0 && y->n == 0) return ktn(t, 0);
     if (y->t >= XT) return krr("type");
+    K fast = cast_temporal_vector(t, y);
+    if (fast) return fast;
     K r = ktn(0, y->n);
     for (J i = 0; i < y->n; i++) {
         K a = prim_item(y, i);
@@ -306,6 +418,38 @@ static K cast_case(K x, int up)
     return krr("type");
 }
 
+/* trim ltrim rtrim: drop leading and/or trailing blanks of a string; a symbol or a list
+ * of strings item-wise (q-subset.md §3.15, Tier 2). */
+static K cast_trim(K x, int left, int right)
+{
+    if (x->t == 0) {
+        K r = ktn(0, x->n);
+        for (J i = 0; i < x->n; i++) {
+            K v = cast_trim(kK(x)[i], left, right);
+            if (IS_ERR(v)) { r->n = i; r0(r); return v; }
+            kK(r)[i] = v;
+        }
+        return r;
+    }
+    if (x->t == -KC) return r1(x);
+    if (x->t == -KS) {
+        const char *s = x->s;
+        J b = 0, e = (J)strlen(s);
+        while (left && b < e && s[b] == ' ') b++;
+        while (right && e > b && s[e - 1] == ' ') e--;
+        return ks(sn(s + b, (I)(e - b)));
+    }
+    if (x->t != KC) return krr("type");
+    J b = 0, e = x->n;
+    while (left && b < e && kC(x)[b] == ' ') b++;
+    while (right && e > b && kC(x)[e - 1] == ' ') e--;
+    return kpn((S)kC(x) + b, e - b);
+}
+
+K prim_trim(K x) { return cast_trim(x, 1, 1); }
+K prim_ltrim(K x) { return cast_trim(x, 1, 0); }
+K prim_rtrim(K x) { return cast_trim(x, 0, 1); }
+
 K prim_lower(K x) { return cast_case(x, 0); }
 K prim_upper(K x) { return cast_case(x, 1); }
 
@@ -344,6 +488,10 @@ K prim_like(K x, K y)
     J m = y->t == KC ? y->n : 1;
     if (x->t == -KS) return kb(cast_like(x->s, (J)strlen(x->s), p, m));
     if (x->t == KC) return kb(cast_like((const char *)kC(x), x->n, p, m));
+    if (x->t == XD) {
+        K v = prim_like(kK(x)[1], y);
+        return IS_ERR(v) ? v : xD(r1(kK(x)[0]), v);
+    }
     if (x->t == KS || x->t == 0) {
         K r = ktn(KB, x->n);
         for (J i = 0; i < x->n; i++) {
@@ -438,6 +586,26 @@ K prim_vs(K x, K y)
         K rev = prim_reverse(r);
         r0(r);
         return rev;
+    }
+    if ((x->t == KJ || x->t == KI) && (y->t == -KJ || y->t == -KI)) {
+        /* mixed radix: 24 60 60 vs 3805 → 1 3 25 (T2) */
+        J v = y->t == -KJ ? y->j : y->i;
+        K r = ktn(KJ, x->n);
+        for (J i = x->n - 1; i >= 0; i--) {
+            J base = x->t == KJ ? kJ(x)[i] : kI(x)[i];
+            if (base <= 0) { r0(r); return krr("domain"); }
+            kJ(r)[i] = v % base;
+            v /= base;
+        }
+        return r;
+    }
+    if (x->t == -KB && (y->t == -KH || y->t == -KI || y->t == -KJ)) {
+        /* 0b vs n: the bits of n's two's complement, most significant first (T2) */
+        int bits = CHAR_BIT * (y->t == -KH ? (int)sizeof(H) : y->t == -KI ? (int)sizeof(I) : (int)sizeof(J));
+        uint64_t v = y->t == -KH ? (uint16_t)y->h : y->t == -KI ? (uint32_t)y->i : (uint64_t)y->j;
+        K r = ktn(KB, bits);
+        for (int i = 0; i < bits; i++) kG(r)[i] = (G)((v >> (bits - 1 - i)) & 1);
+        return r;
     }
     return krr("type");
 }

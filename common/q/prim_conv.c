@@ -144,6 +144,43 @@ K prim_conv_compute(K x, int tx, int compute, int result)
     return prim_from_vector(r, atom);
 }
 
+int prim_temporal_cmp_type(int tx, int ty)
+{
+    if (tx == ty) return tx;
+    if (tx == KM || ty == KM || tx == KZ || ty == KZ) return 0;
+    if (tx == KD || ty == KD) return tx == KP || ty == KP ? KP : -1;
+    if (tx == KN || ty == KN) return KN;
+    if (tx == KP) return ty;
+    if (ty == KP) return tx;
+    return prim_unit_ns(tx) < prim_unit_ns(ty) ? tx : ty;  /* t v u: the finer unit */
+}
+
+K prim_conv_temporal_cmp(K x, int tx, int common)
+{
+    int atom = x->t < 0;
+    K v = prim_as_vector(x);
+    K r = v ? ktn(KJ, v->n) : NULL;
+    if (!r) { r0(v); return NULL; }
+    J unit = prim_unit_ns(common), from = prim_unit_ns(tx);
+    int time_of_day = tx == KP && common != KP && common != KN;
+    for (J i = 0; i < v->n; i++) {
+        J j = prim_get_j(v, i);
+        if (j == nj) { kJ(r)[i] = nj; continue; }
+        if (j == wj || j == -wj) { kJ(r)[i] = j; continue; }
+        if (time_of_day) {
+            J day = j % K_NS_PER_DAY;
+            kJ(r)[i] = (day < 0 ? day + K_NS_PER_DAY : day) / unit;
+        } else if (from >= unit) {
+            kJ(r)[i] = j * (from / unit);
+        } else {
+            J q = j / (unit / from);
+            kJ(r)[i] = j % (unit / from) && j < 0 ? q - 1 : q;
+        }
+    }
+    r0(v);
+    return prim_from_vector(r, atom);
+}
+
 K prim_conv_result(K r, int result)
 {
     int atom = r->t < 0;
@@ -219,6 +256,10 @@ int prim_is_null_item(K x, J i)
     case KJ: case KP: case KN: return kJ(x)[i] == nj;
     case KE: return isnan(kE(x)[i]);
     case KF: case KZ: return isnan(kF(x)[i]);
+    case UU: {  /* the null guid is all zero bytes */
+        static const U zero;
+        return !memcmp(&kU(x)[i], &zero, sizeof zero);
+    }
     default: return 0;
     }
 }

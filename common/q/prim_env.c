@@ -38,6 +38,14 @@ K prim_rand(K x)
 
 K prim_eval(K x) { return eval_tree_top(x); }
 
+/* getenv `NAME: the variable's value as a string ("" when unset). */
+K prim_getenv(K x)
+{
+    if (x->t != -KS) return krr("type");
+    const char *v = getenv(x->s);
+    return kp((S)(v ? v : ""));
+}
+
 K prim_parse(K x)
 {
     if (x->t != KC) return krr("type");
@@ -73,7 +81,7 @@ K prim_prior(K x, K y) { return prim_derive_apply(K_EACHPRIOR, x, &y, 1); }
 K prim_set(K x, K y)
 {
     if (x->t != -KS) return krr("type");
-    if (x->s[0] == ':') return krr(q_restricted() ? "access" : "nyi");
+    if (x->s[0] == ':') return prim_file_set(x, y);
     if (eval_global_set(x->s, r1(y))) return krr("wsfull");
     return r1(x);
 }

@@ -51,5 +51,25 @@ K prim_system(K x);       K prim_rand(K x);         K prim_eval(K x);
 K prim_parse(K x);        K prim_show(K x);         K prim_each(K x, K y);
 K prim_over(K x, K y);    K prim_scan(K x, K y);    K prim_prior(K x, K y);
 K prim_set(K x, K y);
+K prim_asin(K x);         K prim_tan(K x);          K prim_atan(K x);
+
+/* prim_stat.c (Tier 2): sample statistics, xlog, mcount. Ownership: borrowed; new. */
+K prim_svar(K x);         K prim_sdev(K x);         K prim_cov(K x, K y);
+K prim_scov(K x, K y);    K prim_cor(K x, K y);     K prim_xlog(K x, K y);
+K prim_mcount(K x, K y);
+K prim_trim(K x);         K prim_ltrim(K x);        K prim_rtrim(K x);
+K prim_rotate(K x, K y);  K prim_xprev(K x, K y);   K prim_getenv(K x);
+K prim_binr(K x, K y);    K prim_read0(K x);        K prim_read1(K x);
+K prim_hcount(K x);       K prim_hdel(K x);
+int prim_dotq_init(void); /* prim_dotq.c: .Q.s .Q.dd .Q.f .Q.fmt .Q.gc .Q.w .Q.opt */
+
+/* prim_file.c: files (q-subset.md §5.6). x is a file symbol `:path. Ownership: borrowed;
+ * return new. */
+K prim_file_set(K x, K y);   /* `:f set y; `:dir/ set table writes it splayed */
+K prim_file_get(K x);        /* get/value `:f */
+K prim_file_key(K x);        /* key `:f: `:f, a directory's sorted names, or () */
+K prim_file_text(K x, K y);  /* `:f 0: strings */
+int prim_file_init(void);    /* define .Q.en and .Q.dpft; 0 or -1 */
+void prim_file_fini(void);   /* close files left open by hopen */
 
 #endif

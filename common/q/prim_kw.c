@@ -34,7 +34,30 @@ static K prim_le(K x, K y) { return prim_arith(PRIM_OP_LE, x, y); }
 static K prim_ge(K x, K y) { return prim_arith(PRIM_OP_GE, x, y); }
 static K prim_ne(K x, K y) { return prim_arith(PRIM_OP_NE, x, y); }
 static K prim_colon(K x, K y) { (void)x; return r1(y); }
-static K prim_match(K x, K y) { return kb(k_match(x, y)); }
+int prim_match_tolerant(K x, K y)
+{
+    if (x == y) return 1;
+    if (!x || !y || x->t != y->t) return 0;
+    switch (x->t) {
+    case -KF: case -KZ: return prim_float_eq(x->f, y->f);
+    case -KE: return prim_float_eq(x->e, y->e);
+    case KF: case KZ: case KE:
+        if (x->n != y->n) return 0;
+        for (J i = 0; i < x->n; i++) {
+            F a = x->t == KE ? kE(x)[i] : kF(x)[i], b = x->t == KE ? kE(y)[i] : kF(y)[i];
+            if (!prim_float_eq(a, b)) return 0;
+        }
+        return 1;
+    case XT: return prim_match_tolerant(x->k, y->k);
+    case 0: case XD: case XSD:
+        if (x->n != y->n) return 0;
+        for (J i = 0; i < x->n; i++) if (!prim_match_tolerant(kK(x)[i], kK(y)[i])) return 0;
+        return 1;
+    default: return k_match(x, y);
+    }
+}
+
+static K prim_match(K x, K y) { return kb(prim_match_tolerant(x, y)); }
 static K prim_at(K x, K y) { return eval_apply(x, &y, 1); }
 static K prim_dot(K x, K y) { return eval_apply_list(x, y); }
 
@@ -137,6 +160,20 @@ static const prim_entry prim_table[] = {
     { "meta", K_UNARY, 87, table_meta, NULL, 0 },
     { "keys", K_UNARY, 88, table_keys, NULL, 0 },
     { "ungroup", K_UNARY, 89, table_ungroup, NULL, 0 },
+    { "asin", K_UNARY, 90, prim_asin, NULL, 0 },
+    { "tan", K_UNARY, 91, prim_tan, NULL, 0 },
+    { "atan", K_UNARY, 92, prim_atan, NULL, 0 },
+    { "svar", K_UNARY, 93, prim_svar, NULL, 0 },
+    { "sdev", K_UNARY, 94, prim_sdev, NULL, 0 },
+    { "trim", K_UNARY, 95, prim_trim, NULL, 0 },
+    { "ltrim", K_UNARY, 96, prim_ltrim, NULL, 0 },
+    { "rtrim", K_UNARY, 97, prim_rtrim, NULL, 0 },
+    { "getenv", K_UNARY, 98, prim_getenv, NULL, 0 },
+    { "reval", K_UNARY, 99, prim_eval, NULL, 0 },
+    { "read0", K_UNARY, 100, prim_read0, NULL, 0 },
+    { "read1", K_UNARY, 101, prim_read1, NULL, 0 },
+    { "hcount", K_UNARY, 102, prim_hcount, NULL, 0 },
+    { "hdel", K_UNARY, 103, prim_hdel, NULL, 0 },
     /* binary keywords */
     { "and", K_BINARY, 100, NULL, prim_and, 1 },
     { "or", K_BINARY, 101, NULL, prim_or, 1 },
@@ -186,6 +223,15 @@ static const prim_entry prim_table[] = {
     { "fby", K_BINARY, 145, NULL, table_fby, 1 },
     { "cross", K_BINARY, 146, NULL, table_cross, 1 },
     { "asof", K_BINARY, 147, NULL, join_asof, 1 },
+    { "0:", K_BINARY, PRIM_KW_FILE_TEXT, NULL, prim_file_text, 1 },
+    { "xlog", K_BINARY, 149, NULL, prim_xlog, 1 },
+    { "cov", K_BINARY, 150, NULL, prim_cov, 1 },
+    { "scov", K_BINARY, 151, NULL, prim_scov, 1 },
+    { "cor", K_BINARY, 152, NULL, prim_cor, 1 },
+    { "mcount", K_BINARY, 153, NULL, prim_mcount, 1 },
+    { "rotate", K_BINARY, 154, NULL, prim_rotate, 1 },
+    { "xprev", K_BINARY, 155, NULL, prim_xprev, 1 },
+    { "binr", K_BINARY, 156, NULL, prim_binr, 1 },
 };
 
 #define PRIM_TABLE_N ((int)(sizeof prim_table / sizeof prim_table[0]))
@@ -227,7 +273,7 @@ K prim_keyword(S name)
 {
     if (!prim_ready) prim_index_build();
     char c = name[0];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return NULL;
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) && strcmp(name, "0:")) return NULL;
     for (int i = 0; i < PRIM_TABLE_N; i++)
         if (prim_interned[i] == name) return k_prim(prim_table[i].type, prim_table[i].code);
     return NULL;
@@ -246,7 +292,8 @@ int prim_is_variadic(K f) { return f->t == K_UNARY && f->g == PRIM_ENLIST_CODE; 
 static int prim_takes_functions(int type, int code)
 {
     if (type == K_UNARY) return code == 3 || code == 7 || code == 11 || code == 12 || code == 13
-        || code == 18 || code == 19 || code == 74 || code == 75 || code == 84;
+        || code == 18 || code == 19 || code == 74 || code == 75 || code == 84
+        || code == 86;  /* tables[] passes :: */
     return code == PRIM_OP_COLON || code == PRIM_OP_MATCH || code == PRIM_OP_AT
         || code == PRIM_OP_DOT || code == PRIM_OP_JOIN || code == PRIM_OP_BANG
         || (code >= 113 && code <= 116) || code == 120 || code == 126;

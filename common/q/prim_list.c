@@ -169,10 +169,9 @@ K prim_distinct(K x)
     if (x->t < 0) return krr("type");
     if (x->t == XD) return prim_distinct(kK(x)[1]);
     J n = prim_list_count(x), k = 0;
-    if (x->t == XT) return krr("nyi");
     J *idx = malloc((size_t)(n ? n : 1) * sizeof(J));
     if (!idx) return krr("wsfull");
-    K seen = ktn(x->t, 0);
+    K seen = ktn(x->t == XT ? 0 : x->t, 0);  /* a table's rows (dictionaries) as a list */
     for (J i = 0; i < n; i++) {
         K item = prim_item(x, i);
         if (prim_list_find(seen, item) == seen->n) {
@@ -261,6 +260,7 @@ K prim_flip(K x)
 
 K prim_key(K x)
 {
+    if (x->t == -KS && x->s[0] == ':') return prim_file_key(x);  /* key `:file (§5.6) */
     if (x->t == XD) return r1(kK(x)[0]);
     if (x->t == XT) return prim_cols(x);
     if (x->t == -KJ || x->t == -KI) return prim_til(x);
@@ -304,6 +304,7 @@ K prim_value(K x)
     switch (x->t) {
     case XD: return r1(kK(x)[1]);
     case -KS: {
+        if (x->s[0] == ':') return prim_file_get(x);  /* get `:file (§5.6) */
         K v = eval_global_get(x->s);
         if (v) return v;
         K d = x->s[0] == '.' ? eval_namespace_dict(x->s) : NULL;
@@ -312,6 +313,37 @@ K prim_value(K x)
     case KC: case 0: case KS: return q_value(x);
     default: return r1(x);
     }
+}
+
+/* x rotate y: y's items moved left by x (right when negative), cyclically (§3.11, T2). */
+K prim_rotate(K x, K y)
+{
+    if (x->t != -KJ && x->t != -KI) return krr("type");
+    if (y->t < 0 || y->t >= XD) return y->t < 0 ? r1(y) : krr("type");
+    J n = prim_list_count(y);
+    if (n == 0) return r1(y);
+    J by = x->t == -KJ ? x->j : x->i;
+    by %= n;
+    if (by < 0) by += n;
+    J *idx = malloc((size_t)n * sizeof(J));
+    if (!idx) return krr("wsfull");
+    for (J i = 0; i < n; i++) idx[i] = (i + by) % n;
+    K r = prim_list_select(y, idx, n);
+    free(idx);
+    return r;
+}
+
+/* x xprev y: each item replaced by the one x places before it (null when there is none). */
+K prim_xprev(K x, K y)
+{
+    if (x->t != -KJ && x->t != -KI) return krr("type");
+    if (y->t <= 0 || y->t >= XT) return krr("type");
+    J by = x->t == -KJ ? x->j : x->i, n = y->n;
+    K idx = ktn(KJ, n);
+    for (J i = 0; i < n; i++) kJ(idx)[i] = i - by >= 0 && i - by < n ? i - by : nj;
+    K r = eval_index(y, idx);  /* null (out of range) indexes give nulls */
+    r0(idx);
+    return r;
 }
 
 /* fills, prev, next. */

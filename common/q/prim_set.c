@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "q.h"
+#include "fmt.h"
 #include <string.h>
 
 #define SET_RAND_MULT 6364136223846793005ULL
@@ -55,6 +56,9 @@ K prim_join(K x, K y)
         K t = xT(xD(r1(kx), cols));
         return t ? t : krr("length");
     }
+    /* (),t and t,() give t: an upsert into a name not yet defined (§7 S140) */
+    if (x->t == 0 && x->n == 0 && (y->t == XT || y->t == XD)) return r1(y);
+    if (y->t == 0 && y->n == 0 && (x->t == XT || x->t == XD)) return r1(x);
     if (x->t == XT || y->t == XT || x->t == XD || y->t == XD) return krr("type");
     if (x->t > XD) { K l = knk(1, r1(x)); K r = prim_join(l, y); r0(l); return r; }
     if (y->t > XD) { K l = knk(1, r1(y)); K r = prim_join(x, l); r0(l); return r; }
@@ -135,6 +139,18 @@ K prim_take(K x, K y)
         K keys = set_as_list(x);
         K vals = eval_index(y, keys);
         return IS_ERR(vals) ? (r0(keys), vals) : xD(keys, vals);
+    }
+    if ((x->t == KJ || x->t == KI) && x->n == 2) {  /* 2 5#y: a matrix, y taken cyclically */
+        J rows = prim_get_j(x, 0), cols = prim_get_j(x, 1);
+        if (rows < 0 || cols < 0 || rows == nj || cols == nj) return krr("nyi");
+        if (rows > PRIM_MAX_ITEMS / (cols ? cols : 1)) return krr("limit");
+        K total = kj(rows * cols), flat = prim_take(total, y);
+        r0(total);
+        if (IS_ERR(flat)) return flat;
+        K r = ktn(0, rows);
+        for (J i = 0; i < rows; i++) kK(r)[i] = prim_list_range(flat, i * cols, cols);
+        r0(flat);
+        return r;
     }
     int ok;
     J n = set_int(x, &ok);
@@ -246,6 +262,7 @@ static K prim_internal(J n, K y)
     case -9: return y->t == KG ? d9(y) : krr("type");
     case -18: return b9(SER_MAX_CAPABILITY, y);
     case -11: return q_replay(y);
+    case -3: return fmt_line(y);
     default: return krr("nyi");
     }
 }
@@ -255,8 +272,8 @@ K prim_bang(K x, K y)
     int ok;
     J n = set_int(x, &ok);
     if (x->t == -KJ && x->j == nj) {
-        /* 0N!y prints y and returns it (q-subset.md §3.18) */
-        K s = fmt_display(y);
+        /* 0N!y prints y in the single-line form and returns it (q-subset.md §3.18) */
+        K s = fmt_line(y);
         if (s && s->t == KC) { fwrite(kC(s), 1, (size_t)s->n, stdout); fputc('\n', stdout); fflush(stdout); }
         r0(s);
         return r1(y);
@@ -272,11 +289,19 @@ K prim_bang(K x, K y)
         if (eval_global_set(y->s, r)) return krr("wsfull");
         return r1(y);
     }
-    if (ok && y->t == XT) return n == 0 ? r1(y) : (n > 0 ? knt(n, r1(y)) : krr("domain"));
+    if (ok && y->t == XT) {
+        if (n == 0) return r1(y);
+        if (n < 0) return krr("domain");
+        K keyed = knt(n, r1(y));   /* NULL when n leaves no value column */
+        return keyed ? keyed : krr("length");
+    }
     if (ok && y->t == XD && n == 0) {
         K t = ktd(r1(y));
         return t ? t : krr("type");
     }
+    /* keys and values must be lists (vectors, general lists or tables) of equal count */
+    int x_ok = x->t < XT || x->t == XT, y_ok = y->t < XT || y->t == XT;
+    if (!x_ok || !y_ok || x->t == KERR || y->t == KERR) return krr("type");
     K kx = set_as_list(x), vy = set_as_list(y);
     if (prim_list_count(kx) != prim_list_count(vy)) { r0(kx); r0(vy); return krr("length"); }
     return xD(kx, vy);
@@ -516,8 +541,44 @@ K prim_sublist(K x, K y)
     return krr("type");
 }
 
-K prim_bin(K x, K y)
+/* Strings compare as q sorts them: by bytes, a prefix first. */
+static int set_text_cmp(K a, K b)
 {
+    J na = a->t == KC ? a->n : 1, nb = b->t == KC ? b->n : 1;
+    const G *pa = a->t == KC ? kG(a) : &a->g, *pb = b->t == KC ? kG(b) : &b->g;
+    int c = memcmp(pa, pb, (size_t)(na < nb ? na : nb));
+    return c ? c : (na > nb) - (na < nb);
+}
+
+static int set_is_text(K x) { return x->t == KC || x->t == -KC; }
+
+/* x bin y for x a sorted list of strings (§7 S087): y one string or a list of them. */
+static K set_bin_text(K x, K y)
+{
+    for (J i = 0; i < x->n; i++) if (!set_is_text(kK(x)[i])) return krr("type");
+    int one = y->t == KC;
+    J n = one ? 1 : y->n;
+    if (!one && y->t != 0) return krr("type");
+    K r = ktn(KJ, n);
+    for (J i = 0; i < n; i++) {
+        K v = one ? y : kK(y)[i];
+        if (!set_is_text(v)) { r0(r); return krr("type"); }
+        J lo = 0, hi = x->n;
+        while (lo < hi) {
+            J mid = lo + (hi - lo) / 2;
+            if (set_text_cmp(kK(x)[mid], v) <= 0) lo = mid + 1; else hi = mid;
+        }
+        kJ(r)[i] = lo - 1;
+    }
+    if (one) { K a = kj(kJ(r)[0]); r0(r); return a; }
+    return r;
+}
+
+/* bin (right: binr): for each y the last index whose item is <= y (binr: the first
+ * whose item is >= y), by binary search of sorted x. */
+static K set_bin(K x, K y, int right)
+{
+    if (x->t == 0 && x->n > 0 && set_is_text(kK(x)[0]) && !right) return set_bin_text(x, y);
     if (x->t <= 0 || x->t >= XT) return krr("type");
     K yl = set_as_list(y);
     K r = ktn(KJ, yl->n);
@@ -527,18 +588,21 @@ K prim_bin(K x, K y)
         while (lo < hi) {
             J mid = lo + (hi - lo) / 2;
             K m = prim_item(x, mid);
-            K le = prim_arith(PRIM_OP_LE, m, v);
+            K le = prim_arith(right ? PRIM_OP_LT : PRIM_OP_LE, m, v);
             int ok = !IS_ERR(le) && le->g;
             r0(m); r0(le);
             if (ok) lo = mid + 1; else hi = mid;
         }
-        kJ(r)[i] = lo - 1;
+        kJ(r)[i] = right ? lo : lo - 1;
         r0(v);
     }
     r0(yl);
     if (y->t < 0) { K a = kj(kJ(r)[0]); r0(r); return a; }
     return r;
 }
+
+K prim_bin(K x, K y) { return set_bin(x, y, 0); }
+K prim_binr(K x, K y) { return set_bin(x, y, 1); }
 
 K prim_vector_cond(K c, K a, K b)
 {
@@ -554,11 +618,18 @@ K prim_vector_cond(K c, K a, K b)
 
 K prim_tables(K x)
 {
+    if (x->t >= K_LAMBDA && !(x->t == K_UNARY && x->g == 0)) return krr("type");
     S ns = x->t == -KS && x->s[0] == '.' && x->s[1] ? x->s : eval_namespace();
     K d = eval_namespace_dict(ns);
     K r = ktn(KS, 0);
     if (!d) return r;
     for (J i = 0; i < kK(d)[0]->n; i++) if (kK(kK(d)[1])[i]->t == XT) js(&r, kS(kK(d)[0])[i]);
     r0(d);
+    for (J i = 1; i < r->n; i++)  /* in name order, as kdb+'s \a (§7 Z035) */
+        for (J j = i; j > 0 && strcmp(kS(r)[j - 1], kS(r)[j]) > 0; j--) {
+            S t = kS(r)[j];
+            kS(r)[j] = kS(r)[j - 1];
+            kS(r)[j - 1] = t;
+        }
     return r;
 }

@@ -38,4 +38,10 @@ int q_restricted(void);
  * returns a new char vector. */
 K fmt_display(K x);
 
+/* File handles (q-subset.md §5.3, §5.6), for hopen/hclose (qipc.c): open the log at path
+ * for appending (created, with its directories, if missing) and return its handle (a
+ * positive int unique among sockets), or -1; close one: 0, or -1 when h is no file's. */
+int q_file_hopen(const char *path);
+int q_file_hclose(int h);
+
 #endif

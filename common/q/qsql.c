@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define QSQL_SCAN_KEYS 16 /* `in` lists matched by a plain loop in a where scan */
 
 K qsql_open(qsql_table *tb, K t, eval_frame *outer)
 {
@@ -170,7 +169,8 @@ static K qsql_where_sorted(qsql_table *tb, K tree)
 
 /* Speed only: a first constraint (=;`c;x) or (in;`c;xs) on an 8-byte column (symbols,
  * longs, timestamps) with a constant atom / short list: one scan straight to row
- * numbers, without the boolean vector. NULL to take the general path. */
+ * numbers, without the boolean vector, or the `g# index's row lists without a scan.
+ * NULL to take the general path. */
 static K qsql_where_scan(qsql_table *tb, K tree)
 {
     if (tree->t != 0 || tree->n != 3 || kK(tree)[1]->t != -KS) return NULL;
@@ -196,6 +196,10 @@ static K qsql_where_scan(qsql_table *tb, K tree)
         for (J k = 0; k < v->n; k++) want[nw++] = kJ(v)[k];
     else { r0(v); return NULL; }
     r0(v);
+    if (col->a == K_ATTR_GROUPED && col->t == KS) {
+        K hit = qsql_index_rows(col, (const S *)want, nw);  /* `g#: no scan */
+        if (hit) return hit;
+    }
     const J *x = kJ(col);
     J n = col->n, cap = n / 16 + 16, got = 0;
     J *rows = malloc((size_t)cap * sizeof(J));
@@ -413,6 +417,20 @@ static K qsql_select(qsql_table *tb, K b, K a, K idx)
     return qsql_make_table(r1(kK(a)[0]), vals);
 }
 
+/* exec from t (no phrase): the last selected row as a dictionary of columns, nulls when
+ * no row is selected (q indexes past the end). */
+static K qsql_exec_last(qsql_table *tb, K idx)
+{
+    J m = idx ? idx->n : tb->rows;
+    J row = !m ? -1 : idx ? kJ(idx)[m - 1] : m - 1;
+    K vals = ktn(0, tb->cols->n);
+    for (J c = 0; c < tb->cols->n; c++) {
+        K col = kK(tb->cols)[c];
+        kK(vals)[c] = row < 0 ? (col->t > 0 ? prim_null_of(col->t) : k_identity()) : prim_item(col, row);
+    }
+    return xD(r1(tb->names), vals);
+}
+
 /* exec (§4.6): vector, dictionary of columns, or dictionary of group results. */
 static K qsql_exec(qsql_table *tb, K b, K a, K idx)
 {
@@ -430,7 +448,7 @@ static K qsql_exec(qsql_table *tb, K b, K a, K idx)
             }
             return xD(r1(kK(a)[0]), vals);
         }
-        if (a->t == 0 && a->n == 0) return krr("nyi");
+        if (a->t == 0 && a->n == 0) return qsql_exec_last(tb, idx);
         return qsql_eval_on(tb, idx, a);
     }
     if (a->t == XD) return qsql_select_by(tb, b, a, idx, m);
@@ -456,8 +474,16 @@ static K qsql_exec(qsql_table *tb, K b, K a, K idx)
 static K qsql_limit(K r, K lim)
 {
     if (IS_ERR(r)) return r;
+    if (table_is_keyed(r)) {  /* select[n] … by …: the same rows of keys and values */
+        K keys = qsql_limit(r1(kK(r)[0]), lim);
+        K vals = IS_ERR(keys) ? NULL : qsql_limit(r1(kK(r)[1]), lim);
+        r0(r);
+        if (IS_ERR(keys)) return keys;
+        if (IS_ERR(vals)) { r0(keys); return vals; }
+        return xD(keys, vals);
+    }
     K t = r->t == XT ? r : NULL;
-    if (!t) { r0(r); return krr("nyi"); }
+    if (!t) { r0(r); return krr("type"); }
     J rows = k_count(t), from, take;
     if (lim->t == -KJ || lim->t == -KI) {
         J n = lim->t == -KJ ? lim->j : lim->i;

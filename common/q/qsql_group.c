@@ -189,7 +189,9 @@ K qsql_group(K bycols, J m, qsql_groups *out)
     for (J c = 0; c < bycols->n; c++) {
         K cid, cfirst;
         K col = kK(bycols)[c];
-        if (qsql_hash_ids(col, m, &cid, &cfirst) && qsql_slow_ids(col, m, &cid, &cfirst)) {
+        /* a `g# column groups from its index (no hashing); else hash, else q's group */
+        if (qsql_index_ids(col, m, &cid, &cfirst) && qsql_hash_ids(col, m, &cid, &cfirst)
+            && qsql_slow_ids(col, m, &cid, &cfirst)) {
             if (ids) { r0(ids); r0(first); }
             return krr("type");
         }

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#define QSQL_SCAN_KEYS 16 /* `in` lists matched by a plain loop (or the `g# index) in a where */
+
 typedef struct qsql_table {
     K table;          /* the unkeyed source table (owned) */
     K names;          /* its column names (borrowed from table) */
@@ -89,6 +91,20 @@ K qsql_where(qsql_table *tb, K c, K *idx);
 J qsql_col_find(qsql_table *tb, S name);
 /* Item i of a dictionary-valued phrase (its values may be a symbol vector). New. */
 K qsql_phrase_item(K dict, J i);
+
+/* The `g# index of a symbol vector (qsql_index.c): attached to the vector, freed with it,
+ * brought up to date with rows appended since its last use. */
+typedef struct qsql_index qsql_index;
+/* col's index (borrowed: it lives with col), or NULL when col is not a `g# symbol heap
+ * vector or memory runs out (callers then scan). */
+qsql_index *qsql_index_get(K col);
+/* Ascending rows of col holding any of want[0..nw) (nw <= QSQL_SCAN_KEYS), from the
+ * index; NULL when col has none. Ownership: returns new. */
+K qsql_index_rows(K col, const S *want, J nw);
+/* Group ids of all m = count col rows by first appearance, and each group's first row,
+ * from the index (as qsql_group's hashing gives them). 0, or -1 when col has none.
+ * Ownership: *ids and *first new. */
+int qsql_index_ids(K col, J m, K *ids, K *first);
 
 /* Per-group aggregate of a simple tree (agg;`col) in one pass over the rows, by raw
  * group number, or NULL when the tree is not one the fast path knows (speed only).

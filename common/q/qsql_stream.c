@@ -1,8 +1,8 @@
 /* qsql_stream.c: one-pass `select agg … by c from t` (q-subset.md §4.9, speed only):
  * rows are hashed to group numbers a block at a time (the numbers stay in cache) and
  * each aggregate runs over the block before the next, so no per-row group vector is
- * written to memory. Aggregates: count sum avg min max first last wavg on long/float
- * columns. Results equal qsql.c's general path.
+ * written to memory. Aggregates: count sum avg min max first last wavg on long, int and
+ * float columns. Results equal qsql.c's general path.
  * SPDX-License-Identifier: MIT */
 #include "q_int.h"
 #include "qsql_int.h"
@@ -45,7 +45,7 @@ static K stream_col(qsql_table *tb, K arg)
     J c = qsql_col_find(tb, arg->s);
     if (c < 0) return NULL;
     K col = kK(tb->cols)[c];
-    return col->t == KJ || col->t == KF ? col : NULL;
+    return col->t == KJ || col->t == KI || col->t == KF ? col : NULL;
 }
 
 /* Fill item from tree, or return -1 when the tree is no streamable aggregate. */
@@ -62,7 +62,7 @@ static int stream_plan(qsql_table *tb, K tree, stream_item *it)
     if (it->code == SA_WAVG) {
         it->w = stream_col(tb, kK(tree)[1]);
         it->x = stream_col(tb, kK(tree)[2]);
-        if (!it->w || !it->x || it->w->t != KJ || it->x->t != KF) return -1;
+        if (!it->w || !it->x || it->w->t == KF || it->x->t != KF) return -1;
         it->is_float = 1;
         return 0;
     }
@@ -95,61 +95,78 @@ static int stream_grow(stream_item *it, J old, J cap)
     return 0;
 }
 
-/* Rows of one block: row(k) is ix[k] when ix, else base + k. */
-#define ROW(k) (ix ? ix[k] : base + (k))
+/* One aggregate over one block on an integral column of C type T with null NV; ROW(k)
+ * is the row of block item k, c the column and wv the wavg weights, both already
+ * offset by base when the block is all rows. Nulls are skipped (min/max of only nulls
+ * keep the ±infinity start, as q gives). */
+#define STREAM_INT_BODY(T, NV, ROW) do {                                                    \
+        const T *c = (const T *)cx;                                                         \
+        switch (it->code) {                                                                 \
+        case SA_SUM: for (J k = 0; k < len; k++) { T v = c[ROW(k)]; aj[ids[k]] += v != (NV) ? v : 0; } break; \
+        case SA_AVG: for (J k = 0; k < len; k++) {                                          \
+                T v = c[ROW(k)]; int ok = v != (NV);                                        \
+                af[ids[k]] += ok ? (F)v : 0; ax[ids[k]] += ok; } break;                     \
+        case SA_MIN: for (J k = 0; k < len; k++) { T v = c[ROW(k)]; I g = ids[k]; if (v != (NV) && v < aj[g]) aj[g] = v; } break; \
+        case SA_MAX: for (J k = 0; k < len; k++) { T v = c[ROW(k)]; I g = ids[k]; if (v != (NV) && v > aj[g]) aj[g] = v; } break; \
+        case SA_FIRST: for (J k = 0; k < len; k++) { I g = ids[k]; if (!seen[g]) { seen[g] = 1; aj[g] = c[ROW(k)]; } } break; \
+        case SA_LAST: for (J k = 0; k < len; k++) aj[ids[k]] = c[ROW(k)]; break;           \
+        default: break;                                                                     \
+        }                                                                                   \
+    } while (0)
+
+/* The same on a float column, and wavg (weights of type W, null WN; float values). */
+#define STREAM_FLOAT_BODY(ROW) do {                                                         \
+        const F *c = (const F *)cx;                                                         \
+        switch (it->code) {                                                                 \
+        case SA_SUM: for (J k = 0; k < len; k++) { F v = c[ROW(k)]; af[ids[k]] += v == v ? v : 0; } break; \
+        case SA_AVG: for (J k = 0; k < len; k++) {                                          \
+                F v = c[ROW(k)]; int ok = v == v;                                           \
+                af[ids[k]] += ok ? v : 0; ax[ids[k]] += ok; } break;                        \
+        case SA_MIN: for (J k = 0; k < len; k++) { F v = c[ROW(k)]; I g = ids[k]; af[g] = v < af[g] ? v : af[g]; } break; \
+        case SA_MAX: for (J k = 0; k < len; k++) { F v = c[ROW(k)]; I g = ids[k]; af[g] = v > af[g] ? v : af[g]; } break; \
+        case SA_FIRST: for (J k = 0; k < len; k++) { I g = ids[k]; if (!seen[g]) { seen[g] = 1; af[g] = c[ROW(k)]; } } break; \
+        case SA_LAST: for (J k = 0; k < len; k++) af[ids[k]] = c[ROW(k)]; break;           \
+        default: break;                                                                     \
+        }                                                                                   \
+    } while (0)
+#define STREAM_WAVG_BODY(W, WN, ROW) do {                                                   \
+        const W *wt = (const W *)cw;                                                        \
+        const F *c = (const F *)cx;                                                         \
+        for (J k = 0; k < len; k++) {                                                       \
+            W a = wt[ROW(k)]; F b = c[ROW(k)];                                              \
+            int ok = (a != (WN)) & (b == b);  /* no branch */                               \
+            F fa = ok ? (F)a : 0;                                                           \
+            af[ids[k]] += ok ? fa * b : 0;                                                  \
+            ax[ids[k]] += fa;                                                               \
+        }                                                                                   \
+    } while (0)
+
+#define STREAM_ROW_GATHER(k) ix[k]
+#define STREAM_ROW_RUN(k) (k)
+
+/* Each body twice: rows from ix, or the run base.. (pointers offset, no gather). */
+#define STREAM_DISPATCH(BODY, ...) do {                                                     \
+        if (ix) BODY(__VA_ARGS__, STREAM_ROW_GATHER);                                       \
+        else { cx += base * xw; cw += base * ww; BODY(__VA_ARGS__, STREAM_ROW_RUN); }       \
+    } while (0)
 
 static void stream_block(stream_item *it, const I *ids, const J *ix, J base, J len)
 {
     J *aj = it->acc_j;
     F *af = it->acc_f, *ax = it->aux_f;
-    const J *colj = it->x && !it->is_float ? kJ(it->x) : NULL;
-    const F *colf = it->x && it->is_float ? kF(it->x) : NULL;
-    switch (it->code) {
-    case SA_COUNT: for (J k = 0; k < len; k++) aj[ids[k]]++; break;
-    case SA_SUM:
-        if (colj) for (J k = 0; k < len; k++) { J v = colj[ROW(k)]; aj[ids[k]] += v != nj ? v : 0; }
-        else for (J k = 0; k < len; k++) { F v = colf[ROW(k)]; af[ids[k]] += v == v ? v : 0; }
-        break;
-    case SA_AVG:
-        for (J k = 0; k < len; k++) {
-            F v = colj ? (colj[ROW(k)] == nj ? nf : (F)colj[ROW(k)]) : colf[ROW(k)];
-            int ok = v == v;
-            af[ids[k]] += ok ? v : 0;
-            ax[ids[k]] += ok;
-        }
-        break;
-    case SA_MIN:
-        if (colj) for (J k = 0; k < len; k++) { J v = colj[ROW(k)]; if (v != nj && v < aj[ids[k]]) aj[ids[k]] = v; }
-        else for (J k = 0; k < len; k++) { F v = colf[ROW(k)]; af[ids[k]] = v < af[ids[k]] ? v : af[ids[k]]; }
-        break;
-    case SA_MAX:
-        if (colj) for (J k = 0; k < len; k++) { J v = colj[ROW(k)]; if (v > aj[ids[k]]) aj[ids[k]] = v; }
-        else for (J k = 0; k < len; k++) { F v = colf[ROW(k)]; af[ids[k]] = v > af[ids[k]] ? v : af[ids[k]]; }
-        break;
-    case SA_FIRST:
-        for (J k = 0; k < len; k++) {
-            I g = ids[k];
-            if (it->seen[g]) continue;
-            it->seen[g] = 1;
-            if (colj) aj[g] = colj[ROW(k)]; else af[g] = colf[ROW(k)];
-        }
-        break;
-    case SA_LAST:
-        if (colj) for (J k = 0; k < len; k++) aj[ids[k]] = colj[ROW(k)];
-        else for (J k = 0; k < len; k++) af[ids[k]] = colf[ROW(k)];
-        break;
-    default: {
-        const J *wv = kJ(it->w);
-        for (J k = 0; k < len; k++) {
-            J row = ROW(k);
-            J a = wv[row];
-            F b = colf[row];
-            int ok = a != nj && b == b;
-            F fa = ok ? (F)a : 0;
-            af[ids[k]] += ok ? fa * b : 0;
-            ax[ids[k]] += fa;
-        }
+    char *seen = it->seen;
+    if (it->code == SA_COUNT) { for (J k = 0; k < len; k++) aj[ids[k]]++; return; }
+    const G *cx = kG(it->x), *cw = it->w ? kG(it->w) : cx;
+    J xw = k_item_size(it->x->t), ww = it->w ? k_item_size(it->w->t) : 0;
+    if (it->code == SA_WAVG) {
+        if (it->w->t == KJ) STREAM_DISPATCH(STREAM_WAVG_BODY, J, nj);
+        else STREAM_DISPATCH(STREAM_WAVG_BODY, I, ni);
+        return;
     }
+    switch (it->x->t) {
+    case KJ: STREAM_DISPATCH(STREAM_INT_BODY, J, nj); break;
+    case KI: STREAM_DISPATCH(STREAM_INT_BODY, I, ni); break;
+    default: if (ix) STREAM_FLOAT_BODY(STREAM_ROW_GATHER); else { cx += base * xw; STREAM_FLOAT_BODY(STREAM_ROW_RUN); } break;
     }
 }
 
@@ -157,6 +174,15 @@ static void stream_block(stream_item *it, const I *ids, const J *ix, J base, J l
 static K stream_result(stream_item *it, J ng, K order)
 {
     int fl = stream_out_float(it);
+    if (!fl && it->code != SA_COUNT && it->x->t == KI) {
+        /* int aggregates stay int (sum wraps as q's does); ±infinity starts are ±0Wi */
+        K r = ktn(KI, ng);
+        for (J k = 0; k < ng; k++) {
+            J v = it->acc_j[kJ(order)[k]];
+            kI(r)[k] = v == wj ? wi : v == -wj ? -wi : (I)(uint32_t)v;
+        }
+        return r;
+    }
     K r = ktn(fl ? KF : KJ, ng);
     for (J k = 0; k < ng; k++) {
         J g = kJ(order)[k];

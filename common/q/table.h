@@ -1,6 +1,6 @@
 /* table.h: table and keyed-table keywords (q-subset.md §3.14): meta keys xcol xcols xkey
  * xasc xdesc insert upsert ungroup xgroup, keyed-table indexing (table.c), and the joins
- * lj ij uj pj aj aj0 (join.c). Private to common/q/.
+ * lj ij uj pj aj aj0 (join.c), dictionary/table arithmetic (table_arith.c). Private to common/q/.
  * Each: Ownership: arguments borrowed; returns new (an error value on failure).
  * SPDX-License-Identifier: MIT */
 #ifndef TICK_TABLE_H
@@ -33,6 +33,12 @@ K join_each(K x, K y);
 K join_aj(K c, K t, K q, int zero);
 /* t asof d: the last row of t at or before d's values (last key the time). */
 K join_asof(K x, K y);
+/* For each row of probe (a general list of columns), the first row of keys (columns of
+ * one length, same order) holding equal values, or -1: a J vector. */
+K join_find_rows(K keys, K probe);
+/* x op y where either is a dictionary, table or keyed table (table_arith.c): keys
+ * aligned as q aligns them (union of keys; right-only keys negated for '-'). */
+K table_arith(int op, K x, K y);
 /* ej[c;t;q]: each row of t with every row of q that matches it on columns c. */
 K join_ej(K c, K t, K q);
 

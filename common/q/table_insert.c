@@ -93,7 +93,12 @@ static void insert_append(K *colp, K v)
         (*colp)->a = K_ATTR_NONE;
         return;
     }
-    if (col->r) { K copy = k_copy(col); copy->a = col->a; r0(col); col = copy; }
+    if (col->r || col->m != K_MEM_HEAP) {   /* shared or file-mapped: append to a copy */
+        K copy = k_copy(col);
+        copy->a = col->a;
+        r0(col);
+        col = copy;
+    }
     int attr = col->a;
     J before = col->n;
     if (col->t == 0) for (J i = 0; i < v->n; i++) jk(&col, prim_item(v, i));

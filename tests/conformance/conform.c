@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "runtime.h"
 
 #define CONFORM_ROW_TIMEOUT_S 20   /* a row taking longer is reported as a hang */
 #define CONFORM_MAX_ROWS 4096
@@ -263,6 +264,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "conform: cannot set up: %s\n", strerror(errno));
         return 2;
     }
+    /* the process runtime as tickq has it: hopen, hclose and handles (§5.3) */
+    if (rt_init("conform") != 0) return 2;
     (void)unlink(out_path);  /* the open descriptor keeps it; nothing to clean up later */
     load_fixture(fixture_text);
 
@@ -310,6 +313,7 @@ int main(int argc, char **argv)
     close(out_fd);
     if (chdir("/") != 0 || nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
         fprintf(stderr, "conform: could not remove %s\n", dir);
+    rt_fini();
     q_fini();
     tk_sym_fini();
     return unexpected && !update ? 1 : 0;

@@ -98,6 +98,15 @@ static int pick(void *ctx, K record, J index)
     return 1;
 }
 
+/* jnl_scan_file callback: keep the last record seen. */
+static int keep_last(void *ctx, K record, J index)
+{
+    (void)index;
+    r0(*(K *)ctx);
+    *(K *)ctx = r1(record);
+    return 0;
+}
+
 /* Evaluate q text in this process's interpreter. Ownership: returns new. */
 static K qe(const char *src) { return q_eval(src, (J)strlen(src)); }
 
@@ -252,6 +261,69 @@ START_TEST(journal_bytes_and_replay)
     feed = tp_open(&p);
     ck_assert_int_eq(call_long(feed, ".u.i"), 3);
     stop(&p);
+}
+END_TEST
+
+/* Async single-row updates take the TP's bytes fast path (no decode); sync ones the
+ * general path. Both must publish and journal the same values. */
+START_TEST(single_row_fast_path_matches_general)
+{
+    struct tp_proc p;
+    start(&p, 1, NULL);
+    int feed = tp_open(&p), sub = tp_open(&p);
+    r0(tp_call(sub, ".u.sub[`trade;`]"));
+    K row = knk(7, ktj(-KN, 36000000000001LL), ks("IBM"), kf(1.5), ki(7), kb(1), kc('A'), kc('N'));
+    K msg = knk(3, ks(".u.upd"), ks("trade"), r1(row));
+    ck_assert_int_eq(net_send(feed, SER_ASYNC, msg, NULL), 0);            /* fast path */
+    r0(msg);
+    msg = knk(3, kp(".u.upd"), ks("trade"), r1(row));                       /* string name */
+    ck_assert_int_eq(net_send(feed, SER_ASYNC, msg, NULL), 0);
+    r0(msg);
+    K bad = knk(7, ktj(-KN, 1), ks("IBM"), kj(2), ki(7), kb(1), kc('A'), kc('N'));
+    msg = knk(3, ks(".u.upd"), ks("trade"), bad);                         /* price a long */
+    ck_assert_int_eq(net_send(feed, SER_ASYNC, msg, NULL), 0);
+    r0(msg);
+    K notime = knk(6, ks("MSFT"), kf(2.5), ki(8), kb(0), kc('B'), kc('M'));
+    msg = knk(3, ks(".u.upd"), ks("trade"), r1(notime));
+    ck_assert_int_eq(net_send(feed, SER_ASYNC, msg, NULL), 0);
+    r0(msg);
+    ck_assert_int_eq(net_flush(feed), 0);
+    r0(tp_call(feed, ".u.upd[`trade;(0D10:00:00.000000001;`IBM;1.5;7i;1b;\"A\";\"N\")]"));
+    r0(tp_call(feed, ".u.upd[`trade;(`MSFT;2.5;8i;0b;\"B\";\"M\")]"));
+    K got[5];
+    for (int i = 0; i < 5; i++) ck_assert_ptr_nonnull(got[i] = tp_next(sub, T_WAIT_MS));
+    ck_assert_ptr_null(tp_next(sub, T_QUIET_MS));      /* the bad one was not published */
+    ck_assert(k_match(got[0], got[3]));
+    ck_assert(k_match(got[1], got[3]));
+    K a = upd_table(got[2], "trade"), b = upd_table(got[4], "trade");
+    for (int c = 1; c < 7; c++) ck_assert(k_match(col(a, c), col(b, c)));
+    ck_assert_int_eq(col(a, 0)->t, KN);
+    ck_assert_int_eq(col(a, 0)->n, 1);
+    ck_assert_int_eq(call_long(feed, ".u.i"), 5);
+    K L = tp_call(feed, ".u.L");
+    char path[T_PATH_BYTES];
+    snprintf(path, sizeof path, "%s", L->s + 1);
+    r0(L);
+    stop(&p);
+    ck_assert(tp_file_has(errlog, "rejected update for trade from handle"));
+    struct jnl_scan scan;
+    ck_assert_int_eq(jnl_scan_file(path, -1, NULL, NULL, &scan), 0);
+    ck_assert_int_eq(scan.records, 5);
+    ck_assert_int_eq(scan.header_count, 5);
+    ck_assert_int_eq(scan.valid_bytes, scan.file_bytes);
+    K recs[5] = { 0 };
+    for (J i = 0; i < 5; i++) {
+        struct jnl_scan one;
+        K last = NULL;
+        (void)jnl_scan_file(path, i + 1, keep_last, &last, &one);
+        ck_assert_ptr_nonnull(recs[i] = last);
+    }
+    ck_assert(k_match(recs[0], recs[3]));
+    ck_assert(k_match(recs[1], recs[3]));
+    ck_assert_int_eq(kK(recs[2])[2]->n, 7);              /* the stamp was added */
+    ck_assert(k_match(kK(kK(recs[2])[2])[1], kK(kK(recs[4])[2])[1]));
+    for (int i = 0; i < 5; i++) { r0(recs[i]); r0(got[i]); }
+    r0(row); r0(notime);
 }
 END_TEST
 
@@ -544,6 +616,7 @@ int main(void)
     tcase_add_test(t, rq_subscribe_filter_publish);
     tcase_add_test(t, resubscribe_replaces_and_close_unsubscribes);
     tcase_add_test(t, journal_bytes_and_replay);
+    tcase_add_test(t, single_row_fast_path_matches_general);
     tcase_add_test(t, corrupt_tail_refused_then_truncated);
     tcase_add_test(t, bad_updates_zero_latency);
     tcase_add_test(t, bad_updates_batch);

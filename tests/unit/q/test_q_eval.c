@@ -6,6 +6,11 @@
 #include "q_check.h"
 #include "qnative.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 START_TEST(right_to_left)
 {
     q_expect("2*3+4", kj(14));
@@ -31,6 +36,21 @@ START_TEST(assignment_forms)
     /* a symbol naming a namespace applies its dictionary: r.q's `.u `i`L */
     q_expect(".u.i:7; .u.j:8; `.u `i`j", q_longs(2, 7LL, 8LL));
     q_expect_err("`.nosuchns `i", ".nosuchns");
+}
+END_TEST
+
+/* Inputs the fuzzer found (tests/fuzz/corpus/q/regress_*): each gives an error, never a
+ * crash or a runaway loop. */
+START_TEST(fuzz_regressions)
+{
+    q_expect_err("aa:`aa; aa[]", "stack");                     /* a name naming itself */
+    q_expect_err("2!([]a:1 3;c:`x`y)", "length");              /* no value column left */
+    q_expect_err("x:(0! 02! !:02!!:) 2!1", "type");            /* dict of a dict */
+    q_expect_err("2!{x}", "type");
+    q_restrict_set(1);
+    q_expect_err("a:`i; ,[]/a", "limit");                      /* converge that only grows */
+    q_restrict_set(0);
+    q_expect_err("enlist/[1]", "stack");                       /* converge that only nests */
 }
 END_TEST
 
@@ -202,6 +222,77 @@ START_TEST(compositions_and_environment)
 }
 END_TEST
 
+/* §7 rows E049 Z035 Z037 Z014 Z015 and users' reports: tables[] in name order, \x
+ * undefines a handler, .z.z, protected apply on a handle, 0N! in single-line form. */
+START_TEST(process_names_and_handles)
+{
+    q_expect(".cfn5.t2:([]a:1 2);.cfn5.t1:([]b:1);tables `.cfn5", q_syms(2, "t1", "t2"));
+    q_expect("u:([]a:1);t:([]a:1);a:1;tables[]", q_syms(2, "t", "u"));
+    q_expect_err("tables{x}", "type");
+    q_expect(".z.pg:{x};system \"x .z.pg\";@[value;\".z.pg\";{x}]", kp(".z.pg"));
+    q_expect("type .z.z", kh(-KZ));
+    q_expect("(`date$.z.Z)=.z.D", kb(1));
+    q_expect("`timestamp$2026.11.27T12:00:00.123",
+             ktj(-KP, (J)ymd(2026, 11, 27) * K_NS_PER_DAY + 12LL * 3600000000000LL + 123000000LL));
+    q_expect("@[0;\"1+1\";{x}]", kj(2));
+    q_expect("@[0;\"1+`a\";{x}]", kp("type"));
+    q_expect(".[0;enlist \"1+`a\";{`trapped}]", ks("trapped"));
+    q_expect("0N!(1;`a)", knk(2, kj(1), ks("a")));
+    K types = ktn(KH, 2);
+    kH(types)[0] = kH(types)[1] = -KS;
+    q_expect("(type .z.h;type .z.u)", types);
+}
+END_TEST
+
+/* Files (q-subset.md §5.6, §7 Z067-Z083): set/get/key, logs through a file handle and
+ * -11!, 0: text files, .Q.en and .Q.dpft. Runs in a scratch directory. */
+START_TEST(files_and_logs)
+{
+    char dir[] = "/tmp/test_q_files_XXXXXX", cwd[4096];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(chdir(dir), 0);
+    q_expect("`:f1 set 1 2 3", ks(":f1"));
+    q_expect("get `:f1", q_longs(3, 1LL, 2LL, 3LL));
+    q_expect("`:f2 set `a`b;value `:f2", q_syms(2, "a", "b"));
+    q_expect("t:([]a:1 2;b:`x`y);`:f3 set t;t~get `:f3", kb(1));
+    q_expect("key `:f1", ks(":f1"));
+    q_expect("key `:nofile", ktn(0, 0));
+    q_expect("`:sub/g set 1;key `:sub", q_syms(1, "g"));
+    q_expect("`:log set ()", ks(":log"));
+    int h = q_file_hopen("log");
+    ck_assert_int_gt(h, 0);
+    char src[128];
+    snprintf(src, sizeof src, "h:%d;h enlist (`lf;1);h enlist (`lf;2)", h);
+    q_expect(src, kj(h));
+    ck_assert_int_eq(q_file_hclose(h), 0);
+    ck_assert_int_eq(q_file_hclose(h), -1);
+    q_expect("acc:();lf:{acc,:x};n:-11!`:log;(n;acc)", knk(2, kj(2), q_longs(2, 1LL, 2LL)));
+    q_expect("-11!(-2;`:log)", kj(2));
+    q_expect("get `:log", knk(2, knk(2, ks("lf"), kj(1)), knk(2, ks("lf"), kj(2))));
+    q_expect("`:s.q 0: enlist \"v9:99\";system \"l s.q\";v9", kj(99));
+    q_expect("r:.Q.en[`:db;([]s:`b`a`b;v:1 2 3)];(sym;r`v)", knk(2, q_syms(2, "b", "a"), q_longs(3, 1LL, 2LL, 3LL)));
+    q_expect("ct:([]v:1 2 3;s:`b`a`b);.Q.dpft[`:db;2026.11.27;`s;`ct]", ks("ct"));
+    q_expect("get `:db/2026.11.27/ct/v", q_longs(3, 2LL, 1LL, 3LL));
+    q_expect("get `:db/2026.11.27/ct/.d", q_syms(2, "s", "v"));
+    q_expect("get `:db/2026.11.27/ct/s", q_syms(3, "a", "b", "b"));
+    q_expect_err(".Q.dpft[`:db;2026.11.27;`nosuch;`ct]", "nosuch");
+    q_expect("`:t.txt 0: (\"ab\";\"c\");(read0 `:t.txt;hcount `:t.txt)",
+             knk(2, knk(2, kp("ab"), kp("c")), kj(5)));
+    K bytes = ktn(KG, 5);
+    memcpy(kG(bytes), "ab\nc\n", 5);
+    q_expect("read1 `:t.txt", bytes);
+    q_expect("hdel `:t.txt", ks(":t.txt"));
+    q_expect("key `:t.txt", ktn(0, 0));
+    q_restrict_set(1);
+    q_expect_err("`:f4 set 1", "access");
+    q_restrict_set(0);
+    ck_assert_int_eq(system("rm -rf sub db f1 f2 f3 log s.q"), 0);
+    ck_assert_int_eq(chdir(cwd), 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("q_eval");
@@ -209,6 +300,7 @@ int main(void)
     tcase_add_checked_fixture(tc, q_setup, q_teardown);
     tcase_add_test(tc, right_to_left);
     tcase_add_test(tc, assignment_forms);
+    tcase_add_test(tc, fuzz_regressions);
     tcase_add_test(tc, lambdas);
     tcase_add_test(tc, control);
     tcase_add_test(tc, iterators);
@@ -218,6 +310,8 @@ int main(void)
     tcase_add_test(tc, value_messages);
     tcase_add_test(tc, native_functions);
     tcase_add_test(tc, compositions_and_environment);
+    tcase_add_test(tc, process_names_and_handles);
+    tcase_add_test(tc, files_and_logs);
     suite_add_tcase(s, tc);
     return tk_check_run(s);
 }

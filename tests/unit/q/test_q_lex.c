@@ -78,6 +78,30 @@ START_TEST(temporal_literals)
 }
 END_TEST
 
+/* A final temporal type letter retypes the whole run; a time letter on hh:mm (§2.6, §7
+ * L062 L064). */
+START_TEST(temporal_suffix_runs)
+{
+    K months = ktn(KM, 2);
+    kI(months)[0] = 26 * 12 + 10;
+    kI(months)[1] = 26 * 12 + 11;
+    q_expect("2026.11 2026.12m", months);
+    K times = ktn(KT, 2);
+    kI(times)[0] = (13 * 60 + 30) * 60000;
+    kI(times)[1] = 20 * 3600000;
+    q_expect("13:30 20:00t", times);
+    q_expect("20:00t", kt(20 * 3600000));
+    q_expect("-13:30t", kt(-(13 * 60 + 30) * 60000));
+    q_expect("12:00v", q_typed(KV, 12 * 3600));
+    K reals = ktn(KE, 3);
+    kE(reals)[0] = 1;
+    kE(reals)[1] = 2.5f;
+    kE(reals)[2] = 3;
+    q_expect("1 2.5 3e", reals);
+    q_expect_err("2026.13 2026.12m", "parse");
+}
+END_TEST
+
 START_TEST(strings_and_symbols)
 {
     q_expect("\"a\"", kc('a'));
@@ -147,6 +171,7 @@ int main(void)
     tcase_add_test(tc, nulls_and_infinities);
     tcase_add_test(tc, vectors_by_juxtaposition);
     tcase_add_test(tc, temporal_literals);
+    tcase_add_test(tc, temporal_suffix_runs);
     tcase_add_test(tc, strings_and_symbols);
     tcase_add_test(tc, comments_and_layout);
     tcase_add_test(tc, syntax_errors);

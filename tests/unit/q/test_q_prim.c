@@ -228,6 +228,111 @@ START_TEST(casts_and_text)
 }
 END_TEST
 
+/* §7 rows A093 C022 I016 T059 T061 T066 T070 T093. */
+START_TEST(conformance_fixes)
+{
+    q_expect("maxs 0N 5 0N 1 3", q_longs(5, -wj, 5LL, 5LL, 5LL, 5LL));
+    q_expect("mins 0N 5 0N 1 3", q_longs(5, wj, 5LL, 5LL, 1LL, 1LL));
+    q_expect("maxs 2 5 7 1 3", q_longs(5, 2LL, 5LL, 7LL, 7LL, 7LL));
+    q_expect("0.3~0.1+0.2", kb(1));
+    q_expect("(1;0.3 1.0)~(1;(0.1+0.2),1.0)", kb(1));
+    q_expect("0.3~0.31", kb(0));
+    q_expect("1~1.0", kb(0));
+    q_expect("(,\\)2 3 4", knk(3, q_longs(1, 2LL), q_longs(2, 2LL, 3LL), q_longs(3, 2LL, 3LL, 4LL)));
+    q_expect("(+\\)2 3 4", q_longs(3, 2LL, 5LL, 9LL));
+    q_expect("\"D\"$\"2000-12-12\"", kd(ymd(2000, 12, 12)));
+    q_expect("\"D\"$\"20001212\"", kd(ymd(2000, 12, 12)));
+    q_expect("\"T\"$\"123456789\"", kt(((12 * 60 + 34) * 60 + 56) * 1000 + 789));
+    q_expect("\"P\"$\"2015-10-28D03:55:58.6542\"",
+             ktj(-KP, (J)ymd(2015, 10, 28) * K_NS_PER_DAY + ((3 * 60 + 55) * 60 + 58) * 1000000000LL + 654200000LL));
+    q_expect("\"BXH\"$(\"42\";\"42\";\"42\")", knk(3, kb(0), kg(0x42), kh(42)));
+    q_expect("\"B\"$\"1\"", kb(1));
+    q_expect("(`a`b`c!`quick`brown`fox) like \"brown\"", xD(q_syms(3, "a", "b", "c"), q_bools("010")));
+}
+END_TEST
+
+/* The value of q text, as a want for q_expect. Ownership: returns new. */
+static K q_text(const char *src) { return q_eval(src, (J)strlen(src)); }
+
+/* §7 S068 S087 S140 S141: distinct rows, bin on strings, upsert into an undefined name,
+ * amending root globals by name. */
+START_TEST(tables_strings_and_names)
+{
+    q_expect("distinct flip `a`b`c!(1 2 1;2 3 2;\"aba\")",
+             q_text("flip `a`b`c!(1 2;2 3;\"ab\")"));
+    q_expect("count distinct ([]a:0#0)", kj(0));
+    q_expect("(\"apple\";\"banana\";\"coffee\") bin (\"anise\";\"berry\";\"curry\")",
+             q_longs(3, -1LL, 1LL, 2LL));
+    q_expect("(\"apple\";\"banana\") bin \"banana\"", kj(1));
+    q_expect_err("(\"apple\";`b) bin \"banana\"", "type");
+    q_expect(".[`cfundef1;();,;([k:`a`b]v:10 20)];cfundef1", q_text("([k:`a`b]v:10 20)"));
+    q_expect("(),([]a:1 2)", q_text("([]a:1 2)"));
+    q_expect("@[`.;`cfq1`cfq2;:;1 2];cfq1+cfq2", kj(3));
+    q_expect("a:1;b:2;@[`.;`a`b;+;10];(a;b)", q_longs(2, 11LL, 12LL));
+    q_expect(".u.x:1;@[`.u;`x`y;:;7 8];(.u.x;.u.y)", q_longs(2, 7LL, 8LL));
+}
+END_TEST
+
+/* Tier 2 keywords (§7 A041-A111, S095 S172-S186, T102, Z089): trigonometry, sample
+ * statistics, xlog, mcount, rotate, xprev, trim, getenv, -3!. */
+START_TEST(tier2_keywords)
+{
+    K r = q_text("(asin 0.8;tan 0.5;atan 0.5;2 xlog 8;svar 2 3 5 7;sdev 2 3 5 7)");
+    ck_assert_int_eq(r->t, KF);
+    ck_assert(fabs(kF(r)[0] - asin(0.8)) < 1e-12 && fabs(kF(r)[1] - tan(0.5)) < 1e-12);
+    ck_assert(fabs(kF(r)[2] - atan(0.5)) < 1e-12 && fabs(kF(r)[3] - 3) < 1e-12);
+    ck_assert(fabs(kF(r)[4] - 59.0 / 12) < 1e-12 && fabs(kF(r)[5] - sqrt(59.0 / 12)) < 1e-12);
+    r0(r);
+    q_expect("2 3 5 7 cov 3 3 5 9", kf(4.5));
+    q_expect("2 3 5 7 scov 3 3 5 9", kf(6));
+    q_expect("1 2 3 cor 2 4 6", kf(1));
+    q_expect_err("1 2 cov 1 2 3", "length");
+    q_expect("3 mcount 0 1 0N 3 4 5", q_longs(6, 1LL, 2LL, 2LL, 2LL, 2LL, 3LL));
+    q_expect("2 rotate 2 3 5 7 11", q_longs(5, 5LL, 7LL, 11LL, 2LL, 3LL));
+    q_expect("-2 rotate 2 3 5 7 11", q_longs(5, 7LL, 11LL, 2LL, 3LL, 5LL));
+    q_expect("7 rotate 1 2 3", q_longs(3, 2LL, 3LL, 1LL));
+    q_expect("2 xprev 2 7 5 3 11", q_longs(5, nj, nj, 2LL, 7LL, 5LL));
+    q_expect("trim \"  IBM  \"", kp("IBM"));
+    q_expect("ltrim \"  IBM  \"", kp("IBM  "));
+    q_expect("rtrim (\"  IBM  \";\" x\")", knk(2, kp("  IBM"), kp(" x")));
+    q_expect("trim \"   \"", ktn(KC, 0));
+    q_expect("type getenv `PATH", kh(KC));
+    q_expect("-3!(1;`a)", kp("(1;`a)"));
+    q_expect("0 1 1 2 binr 0 1 2", q_longs(3, 0LL, 1LL, 3LL));
+    q_expect("(null 0Ng;type 0Ng)", knk(2, kb(1), kh(-UU)));
+    q_expect("24 60 60 vs 3805", q_longs(3, 1LL, 3LL, 25LL));
+    q_expect("0b vs 23173h", q_bools("0101101010000101"));
+    q_expect("2 3#til 4", knk(2, q_longs(3, 0LL, 1LL, 2LL), q_longs(3, 3LL, 0LL, 1LL)));
+    q_expect("2 5#\"!\"", knk(2, kp("!!!!!"), kp("!!!!!")));
+    q_expect("0 1 1 2 bin 0 1 2", q_longs(3, 0LL, 2LL, 3LL));
+    q_expect("reval (+;1;2)", kj(3));
+    q_expect(".Q.s 1 2 3", kp("1 2 3\n"));
+    q_expect(".Q.dd[`:dir]`file", ks(":dir/file"));
+    q_expect(".Q.dd[`AAPL]\"O\"", ks("AAPL.O"));
+    q_expect(".Q.f[2;34.3445]", kp("34.34"));
+    q_expect(".Q.fmt[6;2]each 1 234", knk(2, kp("  1.00"), kp("234.00")));
+    q_expect(".Q.fmt[3;2;1234.5]", kp("***"));
+    q_expect("key .Q.opt (\"-a\";\"1\";\"-b\";\"x\";\"yz\")", q_syms(2, "a", "b"));
+    q_expect("type .Q.gc[]", kh(-KJ));
+    q_expect("type .Q.w[]", kh(XD));
+    q_expect("system \"P\"", ki(7));
+    q_expect("system \"P 3\";r:system \"P\";system \"P 7\";r", ki(3));
+}
+END_TEST
+
+/* Different temporal types compare in the common type of §3.5's table (§7 C023 C024). */
+START_TEST(temporal_comparison)
+{
+    q_expect("2024.10.07D20:00:00.000603286 within 13:30 20:00t", kb(1));
+    q_expect("20:00:00.000603286 within 13:30 20:00t", kb(0));
+    q_expect("2024.10.07D09:31:59 = 09:31", kb(1));
+    q_expect("2024.10.07D00:00:00.000000001 > 2024.10.07", kb(1));
+    q_expect("12:00 < 12:00:01", kb(1));
+    q_expect("(0Np;2024.10.07D09:31) < 09:31 09:32", q_bools("11"));
+    q_expect_err("2024.10.07 < 12:00", "type");
+}
+END_TEST
+
 START_TEST(tables_and_dicts)
 {
     q_expect("t:([]a:1 2;b:`x`y); t`a", q_longs(2, 1LL, 2LL));
@@ -257,6 +362,10 @@ int main(void)
     tcase_add_test(tc, aggregates);
     tcase_add_test(tc, casts_and_text);
     tcase_add_test(tc, tables_and_dicts);
+    tcase_add_test(tc, conformance_fixes);
+    tcase_add_test(tc, temporal_comparison);
+    tcase_add_test(tc, tables_strings_and_names);
+    tcase_add_test(tc, tier2_keywords);
     suite_add_tcase(s, tc);
     return tk_check_run(s);
 }
