@@ -5,10 +5,16 @@
 #define TICK_PRIM_INT_H
 
 #include "k.h"
+#include "q.h"
 #include <stdint.h>
 
 /* Longest list a primitive will build; beyond it 'limit (kdb+ has the same error). */
-#define PRIM_MAX_ITEMS ((J)1 << 36)
+/* Longest list a primitive builds ('limit beyond). Restricted evaluation (untrusted
+ * text, the fuzzer) gets a far smaller budget so that one expression cannot take the
+ * machine's memory. */
+#define PRIM_MAX_ITEMS_ALL ((J)1 << 36)
+#define PRIM_MAX_ITEMS_RESTRICTED ((J)1 << 24)
+#define PRIM_MAX_ITEMS (q_restricted() ? PRIM_MAX_ITEMS_RESTRICTED : PRIM_MAX_ITEMS_ALL)
 
 int prim_is_temporal(int t);   /* p m d z n u v t */
 int prim_is_numeric(int t);    /* b x h i j e f */

@@ -318,11 +318,13 @@ static K set_roll(J n, K y)
     J range = set_int(y, &ok);
     if (y->t == -KF) {
         K r = ktn(KF, an);
+        if (!r) return krr("wsfull");
         for (J i = 0; i < an; i++) kF(r)[i] = (F)prim_rand_next() * SET_RAND_SCALE * y->f;
         return r;
     }
     if (y->t == -KB) {
         K r = ktn(KB, an);
+        if (!r) return krr("wsfull");
         for (J i = 0; i < an; i++) kG(r)[i] = (G)(prim_rand_next() & 1);
         return r;
     }
@@ -334,6 +336,7 @@ static K set_roll(J n, K y)
     }
     if (y->t == -KC) {
         K r = ktn(KC, an);
+        if (!r) return krr("wsfull");
         for (J i = 0; i < an; i++) kC(r)[i] = (G)('a' + prim_rand_next() % SET_ALPHABET);
         return r;
     }
@@ -346,6 +349,7 @@ static K set_roll(J n, K y)
     if (range <= 0 && an) return krr("domain");
     if (deal && an > range) return krr("length");
     K idx = ktn(KJ, an);
+    if (!idx) return krr("wsfull");
     if (deal) {
         J *perm = malloc((size_t)(range ? range : 1) * sizeof(J));
         if (!perm) { r0(idx); return krr("wsfull"); }
