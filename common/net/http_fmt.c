@@ -282,7 +282,8 @@ K http_fmt_json(K x)
 {
     json_t *j = json_of(x);
     if (!j) return NULL;
-    char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+    /* 15 significant digits: 86.35 prints as 86.35, not 86.349999999999994 */
+    char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
     json_decref(j);
     if (!text) return NULL;
     K out = kp(text);
