@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "disk.h"
 
 #define BENCH_ROWS 10000000
@@ -22,20 +23,6 @@
 #define BENCH_HEADER_BYTES 64             /* docs/disk-format.md: items start at 64 */
 #define BENCH_MB (1024.0 * 1024.0)
 #define BENCH_DAY 8780                    /* 2024.01.15 */
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13; rng_state ^= rng_state >> 7; rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 /* trade:([]time:`timespan$();sym:`symbol$();price:`float$();size:`int$();
  *         stop:`boolean$();cond:`char$();ex:`char$()) with n rows in time order. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "k.h"
 #include "q.h"
 #include "qnative.h"
@@ -17,13 +18,6 @@
 #define BENCH_QUERY_REPEATS 20000
 #define BENCH_NS_PER_S 1e9
 #define BENCH_US_PER_S 1e6
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Best time of BENCH_REPEATS evaluations of src. */
 static double time_q(const char *src)

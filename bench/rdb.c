@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "disk.h"
 #include "hdb.h"
 #include "journal.h"
@@ -31,20 +32,6 @@
 #define BENCH_PATH_BYTES 4096
 #define BENCH_NCOLS 7
 #define BENCH_DATES 5                     /* partitions of the HDB query comparison */
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13; rng_state ^= rng_state >> 7; rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 static const int bench_types[BENCH_NCOLS] = { KN, KS, KF, KI, KB, KC, KC };
 static const char *bench_names[BENCH_NCOLS] = { "time", "sym", "price", "size", "stop", "cond", "ex" };

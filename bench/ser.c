@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "compress.h"
 #include "ser.h"
 
@@ -15,20 +16,6 @@
 #define BENCH_LONGS 10000000
 #define BENCH_SYMS 100
 #define BENCH_REPEATS 7
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13; rng_state ^= rng_state >> 7; rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 /* A quieter feed: 8 tickers, one price walk in cents, stamps <= 256 us apart, round
  * lot sizes; the kind of table kdb+'s compression does halve. */

@@ -138,26 +138,36 @@ static K qsql_sorted_range(K col, J lo, J hi)
 
 /* Speed only: a first constraint (=;`c;x) or (within;`c;(lo;hi)) on a `s# column of
  * long/int-based type. Returns the row list, or NULL to take the general path. */
-static K qsql_where_sorted(qsql_table *tb, K tree)
+/* A constraint (op;`c;x) whose op is = or the keyword alt, and whose x refers to no
+ * column (so it is one constant for every row): returns c's index and sets *is_eq;
+ * -1 when the constraint is not of that shape. */
+static J qsql_constant_constraint(qsql_table *tb, K tree, const char *alt, int *is_eq)
 {
-    if (tree->t != 0 || tree->n != 3 || kK(tree)[1]->t != -KS) return NULL;
+    if (tree->t != 0 || tree->n != 3 || kK(tree)[1]->t != -KS) return -1;
     K f = kK(tree)[0];
     const char *name = prim_name(f);
-    int is_eq = f->t == K_BINARY && f->g == PRIM_OP_EQ;
-    if (!is_eq && !(name && !strcmp(name, "within"))) return NULL;
+    *is_eq = f->t == K_BINARY && f->g == PRIM_OP_EQ;
+    if (!*is_eq && !(name && !strcmp(name, alt))) return -1;
     J c = qsql_col_find(tb, kK(tree)[1]->s);
-    if (c < 0) return NULL;
-    K col = kK(tb->cols)[c];
-    int w = qsql_width(col->t);
-    if (col->a != K_ATTR_SORTED || col->t == KF || col->t == KE || col->t == KS || (w != 4 && w != 8))
-        return NULL;
+    if (c < 0) return -1;
     K refs = ktn(KS, 0);
     qsql_refs(kK(tree)[2], &refs);
     int uses_cols = 0;
     for (J k = 0; k < refs->n; k++)
         uses_cols |= qsql_col_find(tb, kS(refs)[k]) >= 0 || !strcmp(kS(refs)[k], "i") || strchr(kS(refs)[k], '.');
     r0(refs);
-    if (uses_cols) return NULL;
+    return uses_cols ? -1 : c;
+}
+
+static K qsql_where_sorted(qsql_table *tb, K tree)
+{
+    int is_eq;
+    J c = qsql_constant_constraint(tb, tree, "within", &is_eq);
+    if (c < 0) return NULL;
+    K col = kK(tb->cols)[c];
+    int w = qsql_width(col->t);
+    if (col->a != K_ATTR_SORTED || col->t == KF || col->t == KE || col->t == KS || (w != 4 && w != 8))
+        return NULL;
     K v = eval_tree(tb->outer, kK(tree)[2]);
     K r = NULL;
     if (is_eq && v->t == -col->t) r = qsql_sorted_range(col, w == 4 ? v->i : v->j, w == 4 ? v->i : v->j);
@@ -173,22 +183,11 @@ static K qsql_where_sorted(qsql_table *tb, K tree)
  * NULL to take the general path. */
 static K qsql_where_scan(qsql_table *tb, K tree)
 {
-    if (tree->t != 0 || tree->n != 3 || kK(tree)[1]->t != -KS) return NULL;
-    K f = kK(tree)[0];
-    const char *name = prim_name(f);
-    int is_eq = f->t == K_BINARY && f->g == PRIM_OP_EQ;
-    if (!is_eq && !(name && !strcmp(name, "in"))) return NULL;
-    J c = qsql_col_find(tb, kK(tree)[1]->s);
+    int is_eq;
+    J c = qsql_constant_constraint(tb, tree, "in", &is_eq);
     if (c < 0) return NULL;
     K col = kK(tb->cols)[c];
     if (qsql_width(col->t) != 8 || col->t == KF || col->t == KZ) return NULL;
-    K refs = ktn(KS, 0);
-    qsql_refs(kK(tree)[2], &refs);
-    int uses_cols = 0;
-    for (J k = 0; k < refs->n; k++)
-        uses_cols |= qsql_col_find(tb, kS(refs)[k]) >= 0 || !strcmp(kS(refs)[k], "i") || strchr(kS(refs)[k], '.');
-    r0(refs);
-    if (uses_cols) return NULL;
     K v = eval_tree(tb->outer, kK(tree)[2]);
     J want[QSQL_SCAN_KEYS], nw = 0;
     if (!IS_ERR(v) && v->t == -col->t) want[nw++] = v->j;
