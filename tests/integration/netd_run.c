@@ -1,5 +1,6 @@
 /* netd_run.c: start/stop netd and raw loopback socket helpers (netd_run.h).
  * SPDX-License-Identifier: MIT */
+#include "first_line.h"
 #include "netd_run.h"
 
 #include <arpa/inet.h>
@@ -39,18 +40,7 @@ int netd_start(struct netd_proc *p, const char *const *args)
     }
     close(fds[1]);
     char line[NETD_LINE_BYTES] = "";
-    size_t have = 0;
-    while (have < sizeof line - 1 && !strchr(line, '\n')) {
-        struct pollfd pf = { .fd = fds[0], .events = POLLIN };
-        int ready = poll(&pf, 1, NETD_WAIT_MS);
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready <= 0) break;
-        ssize_t got = read(fds[0], line + have, sizeof line - 1 - have);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;
-        have += (size_t)got;
-        line[have] = 0;
-    }
+    first_line_read(fds[0], line, sizeof line, NETD_WAIT_MS);
     close(fds[0]);
     p->pid = pid;
     p->port = 0;

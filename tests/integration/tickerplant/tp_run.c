@@ -1,5 +1,6 @@
 /* tp_run.c: start/stop a tickerplant process and client helpers (tp_run.h).
  * SPDX-License-Identifier: MIT */
+#include "../first_line.h"
 #include "tp_run.h"
 
 #include <errno.h>
@@ -76,18 +77,7 @@ int tp_proc_start(struct tp_proc *p, const char *const *args, const char *err_pa
     tp_run_track(pid, 0);
     close(fds[1]);
     char line[TP_RUN_LINE_BYTES] = "";
-    size_t have = 0;
-    while (have < sizeof line - 1 && !strchr(line, '\n')) {
-        struct pollfd pf = { .fd = fds[0], .events = POLLIN };
-        int ready = poll(&pf, 1, TP_RUN_WAIT_MS);
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready <= 0) break;
-        ssize_t got = read(fds[0], line + have, sizeof line - 1 - have);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;
-        have += (size_t)got;
-        line[have] = 0;
-    }
+    first_line_read(fds[0], line, sizeof line, TP_RUN_WAIT_MS);
     close(fds[0]);
     p->pid = pid;
     p->port = 0;
