@@ -40,7 +40,11 @@ static void run_lines(serve_loop *loop)
     while ((nl = memchr(start, '\n', loop->n - (size_t)(start - loop->line))) != NULL) {
         *nl = 0;
         if (nl > start && nl[-1] == '\r') nl[-1] = 0;
-        if (console_is_exit(start)) { event_base_loopbreak(loop->base); return; }
+        if (console_is_exit(start)) {
+            q_exit_hook(0);
+            event_base_loopbreak(loop->base);
+            return;
+        }
         if (*start) {
             int is_error;
             K text = console_eval(start, (J)strlen(start), &is_error);

@@ -23,6 +23,14 @@ check "lines until \\\\" "$(printf '1\n2')" "$(printf '1\n2\n\\\\\n3\n' | "$TICK
 printf 'f:{x*2}\nb:f 21\n' >"$dir/s.q"
 check "script and .z.x" "$(printf '42\n(,"p";,"q")')" "$("$TICKQ" "$dir/s.q" p q -e '(b;.z.x)')"
 
+"$TICKQ" -e '.z.exit:{-1"bye ",string x};exit 3' >"$dir/out" 2>&1; rc=$?
+check "exit n leaves with status n" "3" "$rc"
+check ".z.exit runs with the code" "bye 3" "$(cat "$dir/out")"
+check "exit of a symbol is 'type" "1" "$("$TICKQ" -e 'exit`a' >/dev/null 2>&1; echo $?)"
+printf '.z.exit:{-1"left ",string x}\n-1"one";\n\\\\\n-1"two";\n' >"$dir/x.q"
+check "\\\\ in a script exits after .z.exit" "$(printf 'one\nleft 0')" "$("$TICKQ" "$dir/x.q" </dev/null)"
+check "\\\\ at the console runs .z.exit" "left 0" "$(printf '.z.exit:{-1"left ",string x}\n\\\\\n' | "$TICKQ")"
+
 port=$((20000 + $$ % 20000))
 "$TICKQ" -p "$port" </dev/null >"$dir/srv" 2>&1 &
 server=$!  # serves on after its stdin ends, as q does

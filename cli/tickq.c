@@ -142,7 +142,7 @@ static void repl(void)
             int stop = console_is_exit(line);
             if (!stop && *line) run_line(line, stdout, 1);
             free(line);
-            if (stop) return;
+            if (stop) { q_exit_hook(0); return; }
         }
         return;
     }
@@ -152,7 +152,7 @@ static void repl(void)
         if (interactive) { fputs("q)", stdout); fflush(stdout); }
         if (!fgets(line, sizeof line, stdin)) return;
         line[strcspn(line, "\r\n")] = 0;
-        if (console_is_exit(line)) return;
+        if (console_is_exit(line)) { q_exit_hook(0); return; }
         if (*line) run_line(line, interactive ? stdout : stderr, interactive);
     }
 }

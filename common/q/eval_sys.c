@@ -111,8 +111,28 @@ static K sys_time(const char *expr, int space)
     return r;
 }
 
+void q_exit_hook(int code)
+{
+    K f = q_global_get(".z.exit");
+    if (!f) return;
+    K call = knk(2, f, ki(code));
+    K r = call ? q_value(call) : krr("wsfull");
+    if (IS_ERR(r)) fprintf(stderr, ".z.exit: '%s\n", r->s);
+    r0(r);
+    r0(call);
+}
+
+_Noreturn void q_exit(int code)
+{
+    q_exit_hook(code);
+    fflush(stdout);
+    fflush(stderr);
+    exit(code);
+}
+
 static K sys_dispatch(const char *cmd, const char *arg)
 {
+    if (!strcmp(cmd, "\\")) q_exit(0);  /* the line \\ (restricted mode stops it earlier) */
     if (!strcmp(cmd, "d")) {
         if (!*arg) { S ns = eval_namespace(); return ks(ns[0] ? ns : "."); }
         return eval_namespace_set(ss(arg)) ? krr("wsfull") : k_identity();

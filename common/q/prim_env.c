@@ -38,6 +38,21 @@ K prim_rand(K x)
 
 K prim_eval(K x) { return eval_tree_top(x); }
 
+/* exit n: leave the process with status n (.z.exit runs first, q_exit). */
+K prim_exit(K x)
+{
+    if (q_restricted()) return krr("access");
+    J code;
+    switch (x->t) {
+    case -KB: case -KG: code = x->g; break;
+    case -KH: code = x->h; break;
+    case -KI: code = x->i; break;
+    case -KJ: code = x->j; break;
+    default: return krr("type");
+    }
+    q_exit((int)code);
+}
+
 /* getenv `NAME: the variable's value as a string ("" when unset). */
 K prim_getenv(K x)
 {

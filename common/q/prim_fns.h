@@ -59,6 +59,7 @@ K prim_scov(K x, K y);    K prim_cor(K x, K y);     K prim_xlog(K x, K y);
 K prim_mcount(K x, K y);
 K prim_trim(K x);         K prim_ltrim(K x);        K prim_rtrim(K x);
 K prim_rotate(K x, K y);  K prim_xprev(K x, K y);   K prim_getenv(K x);
+K prim_exit(K x);
 K prim_binr(K x, K y);    K prim_read0(K x);        K prim_read1(K x);
 K prim_hcount(K x);       K prim_hdel(K x);
 int prim_dotq_init(void); /* prim_dotq.c: .Q.s .Q.dd .Q.f .Q.fmt .Q.gc .Q.w .Q.opt */

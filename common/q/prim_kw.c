@@ -174,6 +174,7 @@ static const prim_entry prim_table[] = {
     { "read1", K_UNARY, 101, prim_read1, NULL, 0 },
     { "hcount", K_UNARY, 102, prim_hcount, NULL, 0 },
     { "hdel", K_UNARY, 103, prim_hdel, NULL, 0 },
+    { "exit", K_UNARY, 104, prim_exit, NULL, 0 },
     /* binary keywords */
     { "and", K_BINARY, 100, NULL, prim_and, 1 },
     { "or", K_BINARY, 101, NULL, prim_or, 1 },

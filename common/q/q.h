@@ -33,6 +33,12 @@ K q_parse(const char *src, J len);
 void q_restrict_set(int on);
 int q_restricted(void);
 
+/* Leave the process as `exit n` and the \\ command do: .z.exit[code] runs first when
+ * defined (its error is printed, not raised), then output is flushed and exit(code).
+ * q_exit_hook runs only the handler, for a console that returns from main itself. */
+void q_exit_hook(int code);
+_Noreturn void q_exit(int code);
+
 /* The console display of x (q-subset.md §3.20), lines joined by "\n", no trailing
  * newline; the generic null displays as an empty string. Ownership: x borrowed;
  * returns a new char vector. */
