@@ -236,6 +236,92 @@ static int stream_ids(K col, const J *ix, J base, J len, qsql_hash *h, K *firsts
     return 0;
 }
 
+/* A new key met by the fused loops: its group number, with the item's arrays grown to
+ * hold it; -1 when memory runs out. */
+static I fused_new(stream_item *it, qsql_hash *h, J key, J row, K *firsts, J *cap)
+{
+    I id = qsql_hash_add(h, key, row, firsts);
+    if (id < 0) return -1;
+    if (h->n > *cap) {
+        J ncap = *cap ? *cap * 2 : STREAM_START_GROUPS;
+        if (stream_grow(it, *cap, ncap)) return -1;
+        *cap = ncap;
+    }
+    return id;
+}
+
+/* Speed only: one count, sum, avg or wavg is folded in as each row's group is found,
+ * with no block of group numbers in between, so the adds overlap the hash lookups as
+ * in a hand-written loop. BODY reads row g (group) and row. Same results as the block
+ * path: rows are added in the same order. */
+#define FUSED_FN(NAME, DECL, BODY)                                                         \
+    static int NAME(stream_item *it, const J *v, const J *all, J m, qsql_hash *h,         \
+                    K *firsts, J *cap)                                                    \
+    {                                                                                     \
+        DECL;                                                                             \
+        J *aj = it->acc_j;                                                                \
+        F *af = it->acc_f, *ax = it->aux_f;                                               \
+        const J *keys = h->key;                                                           \
+        const I *slots = h->id;                                                           \
+        J mask = h->cap - 1, lk = 0;                                                      \
+        int shift = h->shift;                                                             \
+        I g = -1;                                                                         \
+        for (J k = 0; k < m; k++) {                                                       \
+            J row = all ? all[k] : k;                                                     \
+            J key = v[row];                                                               \
+            if (key != lk || g < 0) {  /* runs of one key skip the hash */                \
+                J s = qsql_slot(key, shift);                                              \
+                for (;;) {                                                                \
+                    I id = slots[s];                                                      \
+                    if (id >= 0 && keys[s] == key) { g = id; break; }                     \
+                    if (id < 0) {                                                         \
+                        g = fused_new(it, h, key, row, firsts, cap);                      \
+                        if (g < 0) return -1;                                             \
+                        keys = h->key; slots = h->id; mask = h->cap - 1; shift = h->shift; \
+                        aj = it->acc_j; af = it->acc_f; ax = it->aux_f;                   \
+                        break;                                                            \
+                    }                                                                     \
+                    s = (s + 1) & mask;                                                   \
+                }                                                                         \
+                lk = key;                                                                 \
+            }                                                                             \
+            BODY;                                                                         \
+        }                                                                                 \
+        (void)aj; (void)af; (void)ax;                                                     \
+        return 0;                                                                         \
+    }
+
+FUSED_FN(fused_count, (void)0, aj[g]++)
+FUSED_FN(fused_sum_j, const J *c = kJ(it->x), J x = c[row]; aj[g] += x != nj ? x : 0)
+FUSED_FN(fused_sum_i, const I *c = kI(it->x), I x = c[row]; aj[g] += x != ni ? x : 0)
+FUSED_FN(fused_sum_f, const F *c = kF(it->x), F x = c[row]; af[g] += x == x ? x : 0)
+FUSED_FN(fused_avg_j, const J *c = kJ(it->x),
+         J x = c[row]; int ok = x != nj; af[g] += ok ? (F)x : 0; ax[g] += ok)
+FUSED_FN(fused_avg_i, const I *c = kI(it->x),
+         I x = c[row]; int ok = x != ni; af[g] += ok ? (F)x : 0; ax[g] += ok)
+FUSED_FN(fused_avg_f, const F *c = kF(it->x),
+         F x = c[row]; int ok = x == x; af[g] += ok ? x : 0; ax[g] += ok)
+FUSED_FN(fused_wavg_j, const J *wt = kJ(it->w); const F *c = kF(it->x),
+         J a = wt[row]; F b = c[row]; int ok = (a != nj) & (b == b);
+         F fa = ok ? (F)a : 0; af[g] += ok ? fa * b : 0; ax[g] += fa)
+FUSED_FN(fused_wavg_i, const I *wt = kI(it->w); const F *c = kF(it->x),
+         I a = wt[row]; F b = c[row]; int ok = (a != ni) & (b == b);
+         F fa = ok ? (F)a : 0; af[g] += ok ? fa * b : 0; ax[g] += fa)
+
+typedef int (*fused_fn)(stream_item *, const J *, const J *, J, qsql_hash *, K *, J *);
+
+/* The fused loop for item, or NULL when it takes the block path. */
+static fused_fn fused_pick(const stream_item *it)
+{
+    switch (it->code) {
+    case SA_COUNT: return fused_count;
+    case SA_SUM: return it->x->t == KJ ? fused_sum_j : it->x->t == KI ? fused_sum_i : fused_sum_f;
+    case SA_AVG: return it->x->t == KJ ? fused_avg_j : it->x->t == KI ? fused_avg_i : fused_avg_f;
+    case SA_WAVG: return it->w->t == KJ ? fused_wavg_j : fused_wavg_i;
+    default: return NULL;
+    }
+}
+
 K qsql_agg_stream(qsql_table *tb, K b, K a, K idx, J m)
 {
     if (b->t != XD || a->t != XD || kK(b)[0]->n != 1 || kK(a)[0]->n > STREAM_MAX_ITEMS) return NULL;
@@ -260,7 +346,9 @@ K qsql_agg_stream(qsql_table *tb, K b, K a, K idx, J m)
     I last_id = -1, ids[STREAM_BLOCK];
     const J *all = idx ? kJ(idx) : NULL;
     K err = NULL;
-    for (J base = 0; base < m && !err; base += STREAM_BLOCK) {
+    fused_fn fused = n == 1 ? fused_pick(&items[0]) : NULL;
+    if (fused && fused(&items[0], kJ(col), all, m, &h, &firsts, &cap)) err = krr("wsfull");
+    for (J base = 0; !fused && base < m && !err; base += STREAM_BLOCK) {
         J len = m - base < STREAM_BLOCK ? m - base : STREAM_BLOCK;
         const J *ix = all ? all + base : NULL;
         if (stream_ids(col, ix, base, len, &h, &firsts, ids, &last_key, &last_id)) { err = krr("wsfull"); break; }
