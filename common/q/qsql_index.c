@@ -164,11 +164,32 @@ qsql_index *qsql_index_get(K col)
     return ix;
 }
 
+/* Rows of many symbols: each hit list marks its rows in a byte per row, then one sweep
+ * collects them in order (a merge of many lists would cost more than the sweep). */
+static K qsql_index_rows_marked(qsql_index *ix, K col, const S *want, J nw)
+{
+    J n = col->n, total = 0;
+    G *mark = calloc((size_t)n + 1, 1);
+    if (!mark) return NULL;
+    for (J k = 0; k < nw; k++) {
+        I g = qsql_index_find(ix, want[k]);
+        if (g < 0) continue;
+        const qsql_index_list *l = &ix->lists[g];
+        for (J j = 0; j < l->n; j++) { total += !mark[l->row[j]]; mark[l->row[j]] = 1; }
+    }
+    K out = ktn(KJ, total);
+    if (!out) { free(mark); return NULL; }
+    J *o = kJ(out), at = 0;
+    for (J r = 0; r < n && at < total; r++) if (mark[r]) o[at++] = r;
+    free(mark);
+    return out;
+}
+
 K qsql_index_rows(K col, const S *want, J nw)
 {
-    if (nw > QSQL_SCAN_KEYS) return NULL;
     qsql_index *ix = qsql_index_get(col);
     if (!ix) return NULL;
+    if (nw > QSQL_SCAN_KEYS) return qsql_index_rows_marked(ix, col, want, nw);
     const qsql_index_list *hit[QSQL_SCAN_KEYS];
     J nhit = 0, total = 0;
     for (J k = 0; k < nw; k++) {

@@ -98,7 +98,7 @@ typedef struct qsql_index qsql_index;
 /* col's index (borrowed: it lives with col), or NULL when col is not a `g# symbol heap
  * vector or memory runs out (callers then scan). */
 qsql_index *qsql_index_get(K col);
-/* Ascending rows of col holding any of want[0..nw) (nw <= QSQL_SCAN_KEYS), from the
+/* Ascending rows of col holding any of want[0..nw) (any count: many are marked and swept), from the
  * index; NULL when col has none. Ownership: returns new. */
 K qsql_index_rows(K col, const S *want, J nw);
 /* Group ids of all m = count col rows by first appearance, and each group's first row,

@@ -182,6 +182,11 @@ START_TEST(property_gindex_matches_scan)
             snprintf(src, sizeof src, "(select from t where sym in `%s`%s)~select from u where sym in `%s`%s", x, y, x, y);
             q_true(src);
             q_true("(select {x} v by sym from t)~select {x} v by sym from u");
+            /* lists longer than the merge takes: marked and swept, duplicates and misses */
+            q_true("(select from t where sym in `a`b`c`d`e`f`z`a`b`c`d`e`f`z`a`b`c`d)"
+                   "~select from u where sym in `a`b`c`d`e`f`z`a`b`c`d`e`f`z`a`b`c`d");
+            q_true("(exec v from t where sym in `b`z`y`x`w`v`u`s`r`q`p`o`n`m`l`k`j`e)"
+                   "~exec v from u where sym in `b`z`y`x`w`v`u`s`r`q`p`o`n`m`l`k`j`e");
         }
         ck_assert_ptr_nonnull(k_aux_get(sym_column("t")));
     }
