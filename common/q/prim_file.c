@@ -235,6 +235,7 @@ K prim_file_key(K x)
 /* `:f 0: strings: the strings as lines of text file f. */
 K prim_file_text(K x, K y)
 {
+    if (x->t == 0 || x->t == KC) return prim_text_parse(x, y);  /* text to values */
     const char *path = file_path(x);
     if (!path) return krr(x->t == -KS ? "type" : "nyi");
     if (q_restricted()) return krr("access");
@@ -264,14 +265,19 @@ static K file_bytes(K x)
 {
     const char *path = file_path(x);
     if (!path) return krr("type");
+    if (q_restricted()) return krr("access");
     FILE *f = fopen(path, "rb");
     if (!f) return k_err_fmt("%s", path);
     K b = ktn(KG, 0);
     G buf[FILE_READ_CHUNK];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;)
-        for (size_t i = 0; i < n; i++) ja(&b, &buf[i]);
+    for (size_t n; b && (n = fread(buf, 1, sizeof buf, f)) > 0;) {
+        K part = ktn(KG, (J)n);  /* a chunk at a time: files of any size, no stat */
+        if (part) memcpy(kG(part), buf, n);
+        if (!part || !jv(&b, part)) { r0(b); b = NULL; }
+        r0(part);
+    }
     fclose(f);
-    return b;
+    return b ? b : krr("wsfull");
 }
 
 K prim_read1(K x) { return file_bytes(x); }
