@@ -6,6 +6,7 @@
 #include "q_int.h"
 #include "qsql_int.h"
 #include "prim_fns.h"
+#include "prim_int.h"
 #include "table.h"
 
 #include <string.h>
@@ -300,10 +301,32 @@ K table_fby(K x, K y)
     return prim_squeeze(out);
 }
 
+/* x cross y on lists and atoms: every pair x[i],y[j], i major (raze x,/:\:y). */
+static K list_cross(K x, K y)
+{
+    if (x->t >= XT || y->t >= XT) return krr("type");
+    J nx = x->t < 0 ? 1 : x->n, ny = y->t < 0 ? 1 : y->n;
+    if (nx && ny > PRIM_MAX_ITEMS / nx) return krr("limit");
+    K r = ktn(0, nx * ny);
+    if (!r) return krr("wsfull");
+    for (J i = 0; i < nx; i++) {
+        K a = x->t < 0 ? r1(x) : prim_item(x, i);
+        for (J j = 0; j < ny; j++) {
+            K b = y->t < 0 ? r1(y) : prim_item(y, j);
+            kK(r)[i * ny + j] = prim_join(a, b);
+            r0(b);
+        }
+        r0(a);
+    }
+    return prim_squeeze(r);
+}
+
 K table_cross(K x, K y)
 {
-    if (x->t != XT || y->t != XT) return krr("nyi");
+    if (x->t != XT && y->t != XT) return list_cross(x, y);
+    if (x->t != XT || y->t != XT) return krr("type");
     J nx = k_count(x), ny = k_count(y);
+    if (nx && ny > PRIM_MAX_ITEMS / nx) return krr("limit");
     K ix = ktn(KJ, nx * ny), iy = ktn(KJ, nx * ny);
     for (J i = 0; i < nx; i++)
         for (J j = 0; j < ny; j++) { kJ(ix)[i * ny + j] = i; kJ(iy)[i * ny + j] = j; }

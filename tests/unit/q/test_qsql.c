@@ -62,6 +62,10 @@ START_TEST(table_keywords)
 {
     q_run("t:([]sym:`a`b`a;p:3 1 2)");
     q_true("(`p xasc t)[`p]~1 2 3");
+    q_true("(1 2 3 cross 10 20)~(1 10;1 20;2 10;2 20;3 10;3 20)");
+    q_true("((`a`b cross `c)~(`a`c;`b`c))&(1 cross 2)~enlist 1 2");
+    q_true("(([]a:1 2) cross ([]b:`x`y))~([]a:1 1 2 2;b:`x`y`x`y)");
+    q_expect_err("([]a:1 2) cross 1 2", "type");
     q_true("(`sym xdesc t)[`sym]~`b`a`a");
     q_true("(keys `sym xkey t)~enlist`sym");
     q_true("(cols `p xcols t)~`p`sym");
