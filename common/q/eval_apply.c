@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT */
 #include "q_int.h"
 #include "eval_int.h"
+#include "prim_fns.h"
 #include "qsql.h"
 #include "table.h"
 
@@ -341,6 +342,7 @@ static K eval_apply_binary_n(K f, K *args, int n)
     if ((code == PRIM_KW_AJ || code == PRIM_KW_AJ0) && n == 3)
         return join_aj(args[0], args[1], args[2], code == PRIM_KW_AJ0);
     if (code == PRIM_KW_EJ && n == 3) return join_ej(args[0], args[1], args[2]);
+    if (code == PRIM_KW_SSR && n == 3) return prim_ssr(args[0], args[1], args[2]);
     if (code != PRIM_OP_AT && code != PRIM_OP_DOT) return krr("rank");
     K d = args[0], i = args[1], g = args[2], y = n == 4 ? args[3] : NULL;
     int handle = d->t == -KI || d->t == -KJ || d->t == -KH;  /* @[h;msg;f] traps a send */

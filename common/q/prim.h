@@ -29,6 +29,7 @@ enum prim_iter { PRIM_IT_EACH, PRIM_IT_OVER, PRIM_IT_SCAN, PRIM_IT_PRIOR, PRIM_I
 #define PRIM_KW_AJ0 143
 #define PRIM_KW_EJ 144    /* ej[c;t;q]: rank 3 */
 #define PRIM_KW_FILE_TEXT 148  /* `:f 0: lines */
+#define PRIM_KW_SSR 157   /* ssr[x;y;z]: rank 3 */
 
 /* The display name of a primitive value ("+", "count", "/:"), or NULL when x is not a
  * primitive. Ownership: x borrowed; returns static text. */

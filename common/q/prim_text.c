@@ -209,3 +209,40 @@ K prim_text_parse(K x, K y)
     if (types->t != KC && types->t != -KC) return krr("type");
     return text_delimited(types, delim, y);
 }
+
+/* Does pattern p (m bytes; '?' matches any one char) match s at its start? */
+static int text_match_at(const char *s, const char *p, J m)
+{
+    for (J k = 0; k < m; k++) if (p[k] != '?' && p[k] != s[k]) return 0;
+    return 1;
+}
+
+/* ssr[x;y;z]: x with each match of y replaced by z, a string, or by z applied to the
+ * matched text; matches are found left to right and do not overlap. */
+K prim_ssr(K x, K y, K z)
+{
+    if (x->t != KC && x->t != -KC) return krr("type");
+    if (y->t != KC && y->t != -KC) return krr("type");
+    int call = z->t >= K_LAMBDA;  /* any function: lambda, primitive, projection … */
+    if (!call && z->t != KC && z->t != -KC) return krr("type");
+    const char *s = x->t == KC ? (const char *)kC(x) : (const char *)&x->g;
+    const char *p = y->t == KC ? (const char *)kC(y) : (const char *)&y->g;
+    J n = x->t == KC ? x->n : 1, m = y->t == KC ? y->n : 1;
+    K out = ktn(KC, 0);
+    for (J i = 0; out && i < n;) {
+        if (!m || i + m > n || !text_match_at(s + i, p, m)) { ja(&out, (void *)&s[i]); i++; continue; }
+        K rep;
+        if (call) {
+            K hit = kpn((S)s + i, m);
+            rep = eval_apply(z, &hit, 1);
+            r0(hit);
+            if (IS_ERR(rep)) { r0(out); return rep; }
+            if (rep->t != KC && rep->t != -KC) { r0(rep); r0(out); return krr("type"); }
+        } else rep = r1(z);
+        if (rep->t == -KC) ja(&out, &rep->g);
+        else if (!jv(&out, rep)) { r0(rep); r0(out); return krr("wsfull"); }
+        r0(rep);
+        i += m;
+    }
+    return out ? out : krr("wsfull");
+}

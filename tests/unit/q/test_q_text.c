@@ -1,6 +1,6 @@
 /* test_q_text.c: `0:` from text to values (prim_text.c): delimited records with and
  * without a header line, skipped and string columns, quoted fields, short records,
- * CRLF lines, key-value pairs, files, and the errors.
+ * CRLF lines, key-value pairs, files, ssr, and the errors.
  * SPDX-License-Identifier: MIT */
 #include "../check_run.h"
 #include "q_check.h"
@@ -66,6 +66,19 @@ START_TEST(files)
 }
 END_TEST
 
+START_TEST(string_search_replace)
+{
+    q_true("\"Hello world!\"~ssr[\"Hello word!\";\"rd\";\"rld\"]");
+    q_true("\"bbbbbb\"~ssr[\"aaa\";\"a\";\"bb\"]");  /* no rescanning of replacements */
+    q_true("\"A1B2\"~ssr[\"a1b2\";\"?\";{upper x}]");
+    q_true("\"abc\"~ssr[\"abc\";\"\";\"x\"]");
+    q_true("\"xx\"~ssr[\"aaaa\";\"aa\";\"x\"]");   /* matches do not overlap */
+    q_expect_err("ssr[\"abc\";`b;\"x\"]", "type");
+    q_expect_err("ssr[\"abcb\";\"b\";{1}]", "type");
+    q_expect_err("ssr[\"abcb\";\"b\";{'`boom}]", "boom");
+}
+END_TEST
+
 START_TEST(errors)
 {
     q_expect_err("(\"JQ\";enlist \",\")0:(\"a,b\";\"1,x\")", "type");
@@ -87,6 +100,7 @@ int main(void)
     tcase_add_test(tc, quoting_and_lines);
     tcase_add_test(tc, key_value_pairs);
     tcase_add_test(tc, files);
+    tcase_add_test(tc, string_search_replace);
     tcase_add_test(tc, errors);
     suite_add_tcase(s, tc);
     return tk_check_run(s);
