@@ -483,12 +483,43 @@ K prim_dev(K x)
     return v;
 }
 
+/* Running means; nulls count in neither the sum nor the count (as avg). */
 K prim_avgs(K x)
 {
-    K s = prim_sums(x);
-    if (IS_ERR(s) || x->t <= 0) return s;
-    K r = ktn(KF, x->n);
-    for (J i = 0; i < x->n; i++) kF(r)[i] = prim_get_f(s, i) / (F)(i + 1);
+    if (x->t <= 0) return prim_sums(x);
+    K s = prim_sums(x);  /* only for its type check and errors */
+    if (IS_ERR(s)) return s;
     r0(s);
+    K r = ktn(KF, x->n);
+    if (!r) return krr("wsfull");
+    F sum = 0;
+    J seen = 0;
+    for (J i = 0; i < x->n; i++) {
+        F v = prim_get_f(x, i);
+        if (v == v) { sum += v; seen++; }
+        kF(r)[i] = seen ? sum / (F)seen : nf;
+    }
     return r;
+}
+
+/* ema[a;x]: exponential moving average, r0 = x0, ri = a*xi + (1-a)*r(i-1); a is an
+ * atom or one factor an item. Nulls in x carry through, as in q's own definition. */
+K prim_ema(K x, K y)
+{
+    if (y->t < 0 || x->t == 0 || (x->t > 0 && x->n != y->n && y->t > 0)) {
+        if (y->t < 0 || x->t == 0) return krr("type");
+        return krr("length");
+    }
+    K a = prim_to_float(x), v = prim_to_float(y);
+    if (!a || !v || y->t == 0) { r0(a); r0(v); return krr("type"); }
+    K r = ktn(KF, v->n);
+    if (r) {
+        const F *f = kF(v);
+        for (J i = 0; i < v->n; i++) {
+            F k = a->t < 0 ? a->f : kF(a)[i];
+            kF(r)[i] = i ? k * f[i] + (1 - k) * kF(r)[i - 1] : f[i];
+        }
+    }
+    r0(a); r0(v);
+    return r ? r : krr("wsfull");
 }

@@ -234,6 +234,7 @@ static const prim_entry prim_table[] = {
     { "xprev", K_BINARY, 155, NULL, prim_xprev, 1 },
     { "binr", K_BINARY, 156, NULL, prim_binr, 1 },
     { "ssr", K_BINARY, PRIM_KW_SSR, NULL, prim_rank3, 0 },
+    { "ema", K_BINARY, 158, NULL, prim_ema, 0 },
 };
 
 #define PRIM_TABLE_N ((int)(sizeof prim_table / sizeof prim_table[0]))

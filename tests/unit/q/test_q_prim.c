@@ -349,12 +349,27 @@ START_TEST(tables_and_dicts)
 }
 END_TEST
 
+/* avgs skips nulls in its count; ema against its definition r0=x0, ri=a*xi+(1-a)*r(i-1). */
+START_TEST(moving_averages)
+{
+    q_expect("avgs 1 2 3 0n 4", q_floats(5, 1.0, 1.5, 2.0, 2.0, 2.5));
+    q_expect("avgs 1 0N 3", q_floats(3, 1.0, 1.0, 2.0));
+    q_expect("ema[0.5;1 3 5]", q_floats(3, 1.0, 2.0, 3.5));
+    q_expect("ema[0.5 0.25 1;1 3 5]", q_floats(3, 1.0, 1.5, 5.0));
+    q_expect("ema[0.1;10 0N 10]~10 0n 0n", kb(1));  /* a null carries through */
+    q_expect_err("ema[0.5;`a`b]", "type");
+    q_expect_err("ema[0.5 0.1;1 2 3]", "length");
+    q_expect_err("ema[0.5;1]", "type");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("q_prim");
     TCase *tc = tcase_create("prim");
     tcase_add_checked_fixture(tc, q_setup, q_teardown);
     tcase_add_test(tc, arithmetic_promotion);
+    tcase_add_test(tc, moving_averages);
     tcase_add_test(tc, temporal_arithmetic);
     tcase_add_test(tc, comparison);
     tcase_add_test(tc, lists);
