@@ -174,6 +174,7 @@ K prim_file_get(K x)
 {
     const char *path = file_path(x);
     if (!path) return krr("type");
+    if (q_restricted()) return krr("access");
     struct stat st;
     if (stat(path, &st) != 0) return k_err_fmt("%s", path);
     if (S_ISDIR(st.st_mode)) return file_get_table(path);
@@ -219,6 +220,7 @@ K prim_file_key(K x)
 {
     const char *path = file_path(x);
     if (!path) return krr("type");
+    if (q_restricted()) return krr("access");
     struct stat st;
     if (stat(path, &st) != 0) return ktn(0, 0);
     if (!S_ISDIR(st.st_mode)) return r1(x);
@@ -303,6 +305,7 @@ K prim_hcount(K x)
 {
     const char *path = file_path(x);
     if (!path) return krr("type");
+    if (q_restricted()) return krr("access");
     struct stat st;
     return stat(path, &st) == 0 ? kj((J)st.st_size) : k_err_fmt("%s", path);
 }
@@ -313,6 +316,49 @@ K prim_hdel(K x)
     if (!path) return krr("type");
     if (q_restricted()) return krr("access");
     return remove(path) == 0 ? r1(x) : k_err_fmt("%s", path);
+}
+
+/* The file and global names of save/load's argument: `name or `:dir/name (the global
+ * is the last part); buf holds ":path". 0, or -1 when x is no such symbol. */
+static int file_save_names(K x, char *buf, size_t cap, const char **global)
+{
+    if (x->t != -KS || !x->s[0]) return -1;
+    const char *p = x->s[0] == ':' ? x->s + 1 : x->s;
+    const char *slash = strrchr(p, '/');
+    *global = slash ? slash + 1 : p;
+    if (!**global) return -1;
+    return snprintf(buf, cap, ":%s", p) >= (int)cap ? -1 : 0;
+}
+
+/* save `name: the global's value to file name (as `:name set name); the file symbol. */
+K prim_save(K x)
+{
+    char buf[PATH_MAX];
+    const char *global;
+    if (file_save_names(x, buf, sizeof buf, &global)) return krr("type");
+    if (q_restricted()) return krr("access");
+    K v = q_global_get(global);
+    if (!v) return krr(global);
+    K f = ks(buf);
+    K r = prim_file_set(f, v);
+    r0(f);
+    r0(v);
+    return r;
+}
+
+/* load `name: the file's value into the global of that name; the name. */
+K prim_load(K x)
+{
+    char buf[PATH_MAX];
+    const char *global;
+    if (file_save_names(x, buf, sizeof buf, &global)) return krr("type");
+    if (q_restricted()) return krr("access");
+    K f = ks(buf);
+    K v = prim_file_get(f);
+    r0(f);
+    if (IS_ERR(v)) return v;
+    if (q_global_set(global, v)) return krr("wsfull");
+    return ks((S)global);
 }
 
 /* ---- file handles ------------------------------------------------------------------ */

@@ -72,6 +72,8 @@ K prim_file_key(K x);        /* key `:f: `:f, a directory's sorted names, or () 
 K prim_file_text(K x, K y);  /* `:f 0: strings */
 K prim_ssr(K x, K y, K z);   /* ssr[x;y;z] */
 K prim_ema(K x, K y);        /* ema[a;x] */
+K prim_save(K x);            /* save `name: global to file */
+K prim_load(K x);            /* load `name: file to global */
 K prim_text_parse(K x, K y);  /* (types;delim) 0: lines, "S=;" 0: text */
 int prim_file_init(void);    /* define .Q.en and .Q.dpft; 0 or -1 */
 void prim_file_fini(void);   /* close files left open by hopen */

@@ -175,6 +175,8 @@ static const prim_entry prim_table[] = {
     { "hcount", K_UNARY, 102, prim_hcount, NULL, 0 },
     { "hdel", K_UNARY, 103, prim_hdel, NULL, 0 },
     { "exit", K_UNARY, 104, prim_exit, NULL, 0 },
+    { "save", K_UNARY, 105, prim_save, NULL, 0 },
+    { "load", K_UNARY, 106, prim_load, NULL, 0 },
     /* binary keywords */
     { "and", K_BINARY, 100, NULL, prim_and, 1 },
     { "or", K_BINARY, 101, NULL, prim_or, 1 },
@@ -309,7 +311,8 @@ K prim_apply1(int code, K x)
     const prim_entry *e = prim_entry_of(K_UNARY, code);
     if (!e || !e->fn1) return krr("nyi");
     if (prim_is_function(x) && !prim_takes_functions(K_UNARY, code)) return krr("type");
-    return e->fn1(x);
+    K r = e->fn1(x);
+    return r ? r : krr("wsfull");  /* a primitive returns NULL only when out of memory */
 }
 
 K prim_apply2(int code, K x, K y)
@@ -318,5 +321,6 @@ K prim_apply2(int code, K x, K y)
     if (!e || !e->fn2) return krr("nyi");
     if ((prim_is_function(x) || prim_is_function(y)) && !prim_takes_functions(K_BINARY, code))
         return krr("type");
-    return e->fn2(x, y);
+    K r = e->fn2(x, y);
+    return r ? r : krr("wsfull");  /* a primitive returns NULL only when out of memory */
 }

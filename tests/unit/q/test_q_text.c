@@ -1,6 +1,7 @@
 /* test_q_text.c: `0:` from text to values (prim_text.c): delimited records with and
  * without a header line, skipped and string columns, quoted fields, short records,
- * CRLF lines, key-value pairs, files, ssr, and the errors.
+ * CRLF lines, key-value pairs, files, save/load, ssr, and the errors; restricted mode
+ * reads and writes no files.
  * SPDX-License-Identifier: MIT */
 #include "../check_run.h"
 #include "q_check.h"
@@ -55,13 +56,33 @@ START_TEST(files)
     ck_assert_int_eq(r->t, KERR);  /* names the missing file */
     ck_assert_ptr_nonnull(strstr(r->s, "none.csv"));
     r0(r);
+    /* save and load: a global to a file of its name and back */
+    snprintf(src, sizeof src, "sv1:([]a:1 2;b:`x`y);save `:%s/sv1;sv1:0;load `:%s/sv1;sv1~([]a:1 2;b:`x`y)", dir, dir);
+    q_expect(src, kb(1));
+    q_expect_err("save `nosuchglobal", "nosuchglobal");
+    q_expect_err("save 1", "type");
+    snprintf(src, sizeof src, "load `:%s/none", dir);
+    r = q_eval(src, (J)strlen(src));
+    ck_assert_int_eq(r->t, KERR);
+    r0(r);
     q_restrict_set(1);
+    snprintf(src, sizeof src, "load `:%s/sv1", dir);
+    q_expect_err(src, "access");
+    snprintf(src, sizeof src, "get `:%s/sv1", dir);
+    q_expect_err(src, "access");
+    snprintf(src, sizeof src, "key `:%s", dir);
+    q_expect_err(src, "access");
+    snprintf(src, sizeof src, "hcount `:%s/sv1", dir);
+    q_expect_err(src, "access");
+    q_expect_err("save `sv1", "access");
     snprintf(src, sizeof src, "(\"SFJ\";enlist\",\")0:`:%s", path);
     q_expect_err(src, "access");
     snprintf(src, sizeof src, "read0`:%s", path);
     q_expect_err(src, "access");
     q_restrict_set(0);
     unlink(path);
+    snprintf(src, sizeof src, "%s/sv1", dir);
+    unlink(src);
     rmdir(dir);
 }
 END_TEST
