@@ -22,6 +22,8 @@
 #define SET_RAND_SHIFT 11
 #define SET_RAND_SCALE (1.0 / 9007199254740992.0)
 #define SET_ALPHABET 26
+#define SET_SYM_MAX_LETTERS 8   /* n?`8 at the most, as q */
+#define SET_SYM_TRIES 64        /* redraws of a symbol a deal already holds */
 
 static uint64_t set_seed = 42;
 
@@ -60,8 +62,8 @@ K prim_join(K x, K y)
     if (x->t == 0 && x->n == 0 && (y->t == XT || y->t == XD)) return r1(y);
     if (y->t == 0 && y->n == 0 && (x->t == XT || x->t == XD)) return r1(x);
     if (x->t == XT || y->t == XT || x->t == XD || y->t == XD) return krr("type");
-    if (x->t > XD) { K l = knk(1, r1(x)); K r = prim_join(l, y); r0(l); return r; }
-    if (y->t > XD) { K l = knk(1, r1(y)); K r = prim_join(x, l); r0(l); return r; }
+    if (x->t > XD) { K l = knk(1, r1(x)); K r = l ? prim_join(l, y) : krr("wsfull"); r0(l); return r; }
+    if (y->t > XD) { K l = knk(1, r1(y)); K r = l ? prim_join(x, l) : krr("wsfull"); r0(l); return r; }
     int tx = x->t < 0 ? -x->t : x->t, ty = y->t < 0 ? -y->t : y->t;
     J nx = x->t < 0 ? 1 : x->n, ny = y->t < 0 ? 1 : y->n;
     if (tx == ty && tx != 0) {
@@ -75,6 +77,7 @@ K prim_join(K x, K y)
     if (x->t == 0 && nx == 0 && y->t != 0) return y->t > 0 ? r1(y) : prim_enlist(y);
     if (y->t == 0 && ny == 0 && x->t != 0) return x->t > 0 ? r1(x) : prim_enlist(x);
     K r = ktn(0, nx + ny);
+    if (!r) return krr("wsfull");
     for (J i = 0; i < nx; i++) kK(r)[i] = x->t < 0 ? r1(x) : prim_item(x, i);
     for (J i = 0; i < ny; i++) kK(r)[nx + i] = y->t < 0 ? r1(y) : prim_item(y, i);
     return r;
@@ -307,10 +310,50 @@ K prim_bang(K x, K y)
     return xD(kx, vy);
 }
 
-/* Roll and deal (§3.19). */
+/* n?`L (L one digit, 1..8): n random symbols of L letters a..p; deal when distinct. */
+static K set_roll_syms(J an, int deal, int len)
+{
+    K r = ktn(KS, an);
+    if (!r) return krr("wsfull");
+    for (J i = 0; i < an; i++) {
+        char text[SET_SYM_MAX_LETTERS + 1];
+        for (int tries = 0;; tries++) {
+            uint64_t bits = prim_rand_next();
+            for (int k = 0; k < len; k++, bits >>= 4) text[k] = (char)('a' + (bits & 15));
+            text[len] = 0;
+            S s = ss(text);
+            int dup = 0;
+            for (J j = 0; deal && j < i && !dup; j++) dup = kS(r)[j] == s;
+            if (!dup || tries > SET_SYM_TRIES) { kS(r)[i] = s; break; }
+        }
+    }
+    return r;
+}
+
+/* n?0Ng: n random guids (random bytes). */
+static K set_roll_guids(J an)
+{
+    K r = ktn(UU, an);
+    if (!r) return krr("wsfull");
+    for (J i = 0; i < an; i++)  /* a draw has fewer than 64 random bits: 4 bytes each */
+        for (int k = 0; k < 16; k += 4) {
+            uint32_t v = (uint32_t)prim_rand_next();
+            memcpy(kU(r)[i].g + k, &v, 4);
+        }
+    return r;
+}
+
+/* Roll and deal (§3.19); 0N?y is a permutation (deal of all). */
 static K set_roll(J n, K y)
 {
-    if (n == nj) return krr("nyi");
+    if (n == nj) {
+        int whole;
+        J all = set_int(y, &whole);
+        if (whole) n = -all;
+        else if (y->t >= 0 && y->t < XT) n = -y->n;
+        else return krr("type");
+        if (n > 0) return krr("domain");
+    }
     int deal = n < 0;
     J an = deal ? -n : n;
     if (an > PRIM_MAX_ITEMS) return krr("limit");
@@ -334,6 +377,9 @@ static K set_roll(J n, K y)
         r0(u);
         return IS_ERR(idx) ? idx : prim_conv_result(idx, -y->t);
     }
+    if (y->t == -KS && y->s[0] >= '1' && y->s[0] <= '0' + SET_SYM_MAX_LETTERS && !y->s[1])
+        return set_roll_syms(an, deal, y->s[0] - '0');
+    if (y->t == -UU) return set_roll_guids(an);
     if (y->t == -KC) {
         K r = ktn(KC, an);
         if (!r) return krr("wsfull");

@@ -363,6 +363,21 @@ START_TEST(moving_averages)
 }
 END_TEST
 
+/* 0N?y permutes; n?`L rolls symbols of L letters; n?0Ng rolls guids. */
+START_TEST(roll_forms)
+{
+    q_expect("(asc 0N?5)~til 5", kb(1));
+    q_expect("(asc 0N?`c`a`b)~`a`b`c", kb(1));
+    q_expect("(count each string 3?`4)~4 4 4", kb(1));
+    q_expect("10=count distinct -10?`1", kb(1));
+    q_expect("all (string 20?`2) like \"[a-p][a-p]\"", kb(1));
+    q_expect("(2h;5)~(type;count distinct@)@\\:5?0Ng", kb(1));
+    q_expect("0=count 0N?0", kb(1));
+    q_expect_err("0N?1.5", "type");
+    q_expect_err("0N?-3", "domain");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("q_prim");
@@ -370,6 +385,7 @@ int main(void)
     tcase_add_checked_fixture(tc, q_setup, q_teardown);
     tcase_add_test(tc, arithmetic_promotion);
     tcase_add_test(tc, moving_averages);
+    tcase_add_test(tc, roll_forms);
     tcase_add_test(tc, temporal_arithmetic);
     tcase_add_test(tc, comparison);
     tcase_add_test(tc, lists);
