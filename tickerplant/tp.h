@@ -14,6 +14,7 @@
 #define TP_UPD_NAME ".u.upd"                /* the update function feeds call */
 #define TP_PATH_BYTES 4096
 #define TP_NAME_BYTES 256
+#define TP_PUB_BIG_KEPT 3   /* large publish buffers kept: a slow reader holds one a tick */
 
 enum tp_flush { TP_FLUSH_NONE = 0, TP_FLUSH_BATCH = 1, TP_FLUSH_TIMED = 2 };
 
@@ -21,6 +22,14 @@ enum tp_flush { TP_FLUSH_NONE = 0, TP_FLUSH_BATCH = 1, TP_FLUSH_TIMED = 2 };
 struct tp_sub {
     int handle;   /* subscriber's IPC handle */
     K syms;       /* symbol vector filter (owned), or NULL for all syms */
+};
+
+/* One column's buffered rows as their wire bytes (batch fast path, tp_upd_raw). */
+struct tp_raw {
+    G *p;           /* the items' bytes: fixed-width values, or NUL-terminated symbols */
+    J n, cap;       /* used / allocated */
+    const G *in;    /* the update being checked: its items in the message (borrowed) */
+    J in_n;         /* their bytes */
 };
 
 /* One published table. */
@@ -45,7 +54,10 @@ struct tp_table {
     K time_vec;          /* stamp vector for column updates (capacity grows) */
     K filt_cols;         /* scratch columns for filtered publishes */
     K buf;               /* batch mode: buffered columns (general list of vectors) */
-    J buf_rows;          /* rows in buf */
+    J buf_rows;          /* rows buffered, in buf or raw */
+    struct tp_raw *raw;  /* batch mode: ncols columns of wire bytes (owned); only while
+                          * buf is empty, so the rows stay in arrival order */
+    J raw_rows;          /* rows in raw */
     J msgs, rows;        /* accepted updates / rows (stats) */
     J pub_msgs;          /* messages sent to subscribers (stats) */
 };
@@ -86,6 +98,9 @@ struct tp {
     int scratch_cap;                /* room in both */
     G *pub_buf;                     /* a published message is composed here (kept) */
     J pub_buf_cap;                  /* its room */
+    K pub_big[TP_PUB_BIG_KEPT];     /* recent large raw publishes (owned): reused once net
+                                     * has dropped its references, so no fresh pages */
+    int pub_big_next;               /* the slot a new one replaces */
 };
 
 extern struct tp tp;
@@ -117,6 +132,11 @@ int tp_pub_plain(const struct tp_table *t);
 /* Publish one row from the atoms' bytes items[0..n) (type bytes included), time_atom
  * (1 + 8 bytes) first unless NULL. */
 void tp_publish_row_bytes(struct tp_table *t, const G *time_atom, const G *items, J n);
+/* Publish t's raw rows (batch fast path) as one (`upd;`t;table) composed from the
+ * cached prefix and each column's bytes, to every subscriber (call only when
+ * tp_pub_plain). Returns 0, or -1 when the message cannot be composed (too large, no
+ * memory): nothing was sent and the caller takes the general path. */
+int tp_publish_raw(struct tp_table *t);
 /* Cache t's encoded message prefix (after tp_table_init's skeleton). Returns 0 or -1. */
 int tp_pub_init(struct tp_table *t);
 void tp_pub_fini(void);

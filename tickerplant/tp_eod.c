@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "net.h"
 #include "runtime.h"
 #include "tp.h"
 
@@ -156,6 +157,7 @@ static void tp_on_flush(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd; (void)what; (void)arg;
     tp_journal_flush();
+    net_write_ready();  /* the journal is written: publishes may go now, not a poll later */
 }
 
 static void tp_on_sync(evutil_socket_t fd, short what, void *arg)

@@ -54,6 +54,7 @@ int tp_pub_init(struct tp_table *t)
 
 void tp_pub_fini(void)
 {
+    for (int i = 0; i < TP_PUB_BIG_KEPT; i++) { r0(tp.pub_big[i]); tp.pub_big[i] = NULL; }
     free(tp.pub_buf);
     tp.pub_buf = NULL;
     tp.pub_buf_cap = 0;
@@ -157,6 +158,58 @@ void tp_publish_row_bytes(struct tp_table *t, const G *time_atom, const G *items
     if (sent < 0) log_error("tp: cannot publish %s: 'wsfull", t->name);
     else t->pub_msgs += sent;
     tp_check_slow(t);
+}
+
+/* A byte vector of n bytes for a large publish: a kept one that net has let go of (no
+ * other reference) and that has room, else a new one in the next slot (released by
+ * us; net may still hold it). Ownership: returns borrowed (owned by tp), or NULL when
+ * memory runs out. */
+static K tp_pub_big(J n)
+{
+    for (int i = 0; i < TP_PUB_BIG_KEPT; i++) {
+        K b = tp.pub_big[i];
+        if (b && b->r == 0 && k_capacity(b) >= n) { b->n = n; return b; }
+    }
+    int slot = tp.pub_big_next;
+    for (int i = 0; i < TP_PUB_BIG_KEPT; i++)   /* rather a free slot than a busy one */
+        if (!tp.pub_big[i] || tp.pub_big[i]->r == 0) { slot = i; break; }
+    tp.pub_big_next = (slot + 1) % TP_PUB_BIG_KEPT;
+    r0(tp.pub_big[slot]);
+    K b = tp.pub_big[slot] = ktn(KG, 2 * n);   /* headroom: ticks vary; fresh pages cost */
+    if (b) b->n = n;
+    return b;
+}
+
+int tp_publish_raw(struct tp_table *t)
+{
+    if (t->nsubs == 0) return 0;
+    if (tp_scratch_reserve(t->nsubs) || t->raw_rows > INT32_MAX) return -1;
+    J total = SER_HDR_BYTES + t->pub_prefix_n;
+    for (int c = 0; c < t->ncols; c++) total += TP_VECTOR_HDR + t->raw[c].n;
+    if (total > INT32_MAX) return -1;
+    K big = total >= TP_SHARE_MIN_BYTES ? tp_pub_big(total) : NULL;
+    G *p = big ? kG(big) : total < TP_SHARE_MIN_BYTES ? tp_pub_reserve(total) : NULL;
+    if (!p) return -1;
+    ser_header_write(p, SER_ASYNC, 0, total);
+    G *q = p + SER_HDR_BYTES;
+    memcpy(q, t->pub_prefix, (size_t)t->pub_prefix_n);
+    q += t->pub_prefix_n;
+    int32_t rows = (int32_t)t->raw_rows;
+    for (int c = 0; c < t->ncols; c++) {   /* attribute none, as the general path's buffer */
+        q[0] = (G)kK(t->pub_empty)[c]->t;
+        q[1] = 0;
+        memcpy(q + 2, &rows, sizeof rows);
+        memcpy(q + TP_VECTOR_HDR, t->raw[c].p, (size_t)t->raw[c].n);
+        q += TP_VECTOR_HDR + t->raw[c].n;
+    }
+    int *hs = tp.scratch_handles;
+    for (int i = 0; i < t->nsubs; i++) hs[i] = t->subs[i].handle;
+    int sent = big ? net_send_shared_many(hs, t->nsubs, big)
+                   : net_send_bytes_many(hs, t->nsubs, p, total);
+    if (sent < 0) log_error("tp: cannot publish %s: 'wsfull", t->name);
+    else t->pub_msgs += sent;
+    tp_check_slow(t);
+    return 0;
 }
 
 /* Send (`upd;t;cols as a table) once to hs[0..n): composed from cached parts, or

@@ -3,6 +3,7 @@
  * or buffer it (batch). Per-table skeletons keep the hot path free of allocation.
  * Subscribers and sending are tp_pub.c; the clock and the log file are tp_eod.c.
  * SPDX-License-Identifier: MIT */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,7 +57,8 @@ int tp_table_init(struct tp_table *t, S name, K schema)
     t->log_rec = knk(3, ks("upd"), ks(name), (K)NULL);
     t->time_atom = ktj(-t->time_type, 0);
     t->time_vec = ktn(t->time_type, 0);
-    if (!t->row_cols || !t->filt_cols || !t->buf || !t->log_data || !t->log_rec
+    t->raw = calloc((size_t)t->ncols, sizeof *t->raw);
+    if (!t->raw || !t->row_cols || !t->filt_cols || !t->buf || !t->log_data || !t->log_rec
         || !t->time_atom || !t->time_vec)
         return -1;
     /* general-list columns of the one-row skeleton hold borrowed items: start empty */
@@ -79,6 +81,8 @@ void tp_table_fini(struct tp_table *t)
 {
     for (int i = 0; i < t->nsubs; i++) r0(t->subs[i].syms);
     free(t->subs);
+    for (int c = 0; t->raw && c < t->ncols; c++) free(t->raw[c].p);
+    free(t->raw);
     if (t->buf) tp_cols_clear(t->buf, 1);
     if (t->filt_cols) tp_cols_clear(t->filt_cols, 0);
     if (t->row_cols) tp_cols_clear(t->row_cols, 0);
@@ -168,10 +172,49 @@ static K tp_row_cols(struct tp_table *t, K data)
     return t->row_cols;
 }
 
+/* Forget t's raw rows (their room is kept). */
+static void tp_raw_clear(struct tp_table *t)
+{
+    for (int c = 0; c < t->ncols; c++) t->raw[c].n = 0;
+    t->raw_rows = 0;
+}
+
+/* Move t's raw rows into the K buffer (empty while raw holds rows), for a filtered
+ * subscriber or a general-path update: the same vectors that decoding the updates and
+ * appending them would give. Returns 0, or -1 when memory runs out (raw kept).
+ * Ownership: t->buf's columns replaced (the old empty ones released). */
+static int tp_raw_unpack(struct tp_table *t)
+{
+    J rows = t->raw_rows;
+    K cols = ktn(0, t->ncols);
+    for (int c = 0; cols && c < t->ncols; c++) {
+        int ct = tp_col_type(t, c);
+        K v = kK(cols)[c] = ktn(ct, rows);
+        if (!v) { cols->n = c; r0(cols); return -1; }   /* only the columns made */
+        if (ct != KS) { memcpy(kG(v), t->raw[c].p, (size_t)t->raw[c].n); continue; }
+        const G *p = t->raw[c].p;          /* NUL-terminated, checked on the way in */
+        for (J r = 0; r < rows; r++) {
+            kS(v)[r] = ss((const char *)p);
+            p += strlen((const char *)p) + 1;
+        }
+    }
+    if (!cols) return -1;
+    for (int c = 0; c < t->ncols; c++) {
+        r0(kK(t->buf)[c]);
+        kK(t->buf)[c] = kK(cols)[c];
+        kK(cols)[c] = NULL;
+    }
+    cols->n = 0;
+    r0(cols);
+    tp_raw_clear(t);
+    return 0;
+}
+
 /* Append rows to the batch buffer. Returns 0, or -1 when memory runs out.
  * Ownership: cols borrowed. */
 static int tp_buffer(struct tp_table *t, K cols, J rows)
 {
+    if (t->raw_rows && tp_raw_unpack(t)) return -1;   /* raw rows came first */
     for (int c = 0; c < t->ncols; c++)
         if (!jv(&kK(t->buf)[c], kK(cols)[c])) return -1;
     t->buf_rows += rows;
@@ -255,6 +298,20 @@ void tp_batch_flush(void)
     for (int i = 0; i < tp.ntables; i++) {
         struct tp_table *t = &tp.tables[i];
         if (t->buf_rows == 0) continue;
+        if (t->raw_rows) {   /* the subscribers now decide: composed bytes, or K columns */
+            if (tp_pub_plain(t) && tp_publish_raw(t) == 0) {
+                tp_raw_clear(t);
+                t->buf_rows = 0;
+                continue;
+            }
+            if (tp_raw_unpack(t)) {
+                log_error("tp: no memory to publish %s: %lld rows dropped", t->name,
+                          (long long)t->raw_rows);
+                tp_raw_clear(t);
+                t->buf_rows = 0;
+                continue;
+            }
+        }
         tp_publish(t, t->buf, t->buf_rows);
         tp_cols_clear(t->buf, 1);
         t->buf_rows = 0;
@@ -286,17 +343,14 @@ static G *tp_scratch(G **buf, J *cap, J n)
     return p;
 }
 
-static G *tp_rec_buf;   /* a journal record, composed */
-static J tp_rec_cap;
 static G *tp_time_buf;  /* a time column's bytes */
 static J tp_time_cap;
 
 void tp_upd_fini(void)
 {
-    free(tp_rec_buf);
     free(tp_time_buf);
-    tp_rec_buf = tp_time_buf = NULL;
-    tp_rec_cap = tp_time_cap = 0;
+    tp_time_buf = NULL;
+    tp_time_cap = 0;
 }
 
 /* The atoms of a single-row update: where each item's bytes start and how long they
@@ -358,20 +412,15 @@ static struct tp_table *tp_row_parse(const G *msg, J n, const G **items, J *item
 }
 
 /* Append (`upd;`t;data) to the journal: data is time_n bytes (a list header and the
- * time item, or nothing) then the update's own bytes. Returns 0 or -1 (logged). */
+ * time item, or nothing) then the update's own bytes, gathered straight into the
+ * journal's buffer. Returns 0 or -1 (logged). */
 static int tp_journal_bytes(const struct tp_table *t, const G *time, J time_n,
                             const G *data, J data_n)
 {
     static const G head[] = { 0, 0, 3, 0, 0, 0, (G)-KS, 'u', 'p', 'd', 0, (G)-KS };
-    J name_n = (J)strlen(t->name) + 1;
-    J len = (J)sizeof head + name_n + time_n + data_n;
-    G *r = tp_scratch(&tp_rec_buf, &tp_rec_cap, len), *q = r;
-    if (!r) { log_error("tp: no memory for a journal record"); return -1; }
-    memcpy(q, head, sizeof head); q += sizeof head;
-    memcpy(q, t->name, (size_t)name_n); q += name_n;
-    memcpy(q, time, (size_t)time_n); q += time_n;
-    memcpy(q, data, (size_t)data_n);
-    if (jnl_append_bytes(tp.jnl, r, len)) {
+    const G *parts[] = { head, (const G *)t->name, time, data };
+    J lens[] = { (J)sizeof head, (J)strlen(t->name) + 1, time_n, data_n };
+    if (jnl_append_parts(tp.jnl, parts, lens, 4)) {
         log_error("tp: journal write failed: %s", jnl_errmsg(tp.jnl));
         return -1;
     }
@@ -379,14 +428,127 @@ static int tp_journal_bytes(const struct tp_table *t, const G *time, J time_n,
     return 0;
 }
 
-/* The column form: decoded (the batch buffer and filters need K vectors) and checked
- * as tp_upd does, but journaled from the message's own bytes rather than re-encoded.
+/* Journal a column-form update from its bytes: data[0..n) as sent when has_time, else
+ * re-framed with one more column, rows copies of stamp first. Returns 0 or -1 (logged). */
+static int tp_journal_cols(const struct tp_table *t, const G *data, J n, int has_time,
+                           J rows, J stamp)
+{
+    if (has_time) return tp_journal_bytes(t, NULL, 0, data, n);
+    J tn = TP_LIST_HDR * 2 + rows * (J)sizeof(J);   /* list header, time vector */
+    G *tb = tp_scratch(&tp_time_buf, &tp_time_cap, tn);
+    if (!tb) { log_error("tp: no memory for a journal record"); return -1; }
+    int32_t cnt = t->ncols, rn = (int32_t)rows;
+    tb[0] = 0; tb[1] = 0; memcpy(tb + 2, &cnt, sizeof cnt);
+    tb[6] = (G)t->time_type; tb[7] = 0; memcpy(tb + 8, &rn, sizeof rn);
+    for (J r = 0; r < rows; r++) memcpy(tb + TP_LIST_HDR * 2 + r * (J)sizeof(J), &stamp, sizeof stamp);
+    return tp_journal_bytes(t, tb, tn, data + TP_LIST_HDR, n - TP_LIST_HDR);
+}
+
+/* Past the n-th NUL from p (n NUL-terminated symbols), or NULL when end comes first.
+ * Eight bytes at a time: a call to memchr per short ticker cost more than the rest of
+ * the check. */
+static const G *tp_syms_end(const G *p, const G *end, J n)
+{
+    const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL;
+    while (n > 0 && end - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, sizeof v);
+        uint64_t zero = ~(((v & lo7) + lo7) | v | lo7);   /* 0x80 in each zero byte, exactly */
+        J k = (J)(((zero >> 7) * 0x0101010101010101ULL) >> 56);   /* their count */
+        if (k >= n) break;   /* the n-th NUL is in this word: find it bytewise */
+        n -= k;
+        p += 8;
+    }
+    for (; n > 0 && p < end; p++) n -= *p == 0;
+    return n > 0 ? NULL : p;
+}
+
+/* Check data[0..end) as a column-form update of t without decoding: a general list of
+ * ncols or ncols-1 vectors, each of its column's (vector) type with a valid attribute,
+ * all of one count, every symbol's NUL inside the message, nothing left over. Points
+ * each t->raw[c].in at column c's items (the time column's only when sent). Returns the
+ * rows, or -1 for anything else (the decoding path decides, and rejects what is wrong). */
+static J tp_cols_scan(struct tp_table *t, const G *p, const G *end, int *has_time)
+{
+    if (end - p < TP_LIST_HDR || p[0] != 0) return -1;
+    int32_t cnt = tp_rd32(p + 2);
+    if (cnt == t->ncols) *has_time = 1;
+    else if (cnt == t->ncols - 1) *has_time = 0;
+    else return -1;
+    p += TP_LIST_HDR;
+    J rows = -1;
+    for (int c = !*has_time; c < t->ncols; c++) {
+        int ct = tp_col_type(t, c);
+        if (ct < 1 || ct > KT || end - p < TP_LIST_HDR || p[0] != ct || p[1] > K_ATTR_GROUPED)
+            return -1;
+        int32_t n = tp_rd32(p + 2);
+        if (n < 0 || (rows >= 0 && n != rows)) return -1;
+        rows = n;
+        p += TP_LIST_HDR;
+        const G *items = p;
+        if (ct == KS) {
+            if (!(p = tp_syms_end(p, end, n))) return -1;
+        } else {
+            J w = k_item_size(ct);
+            if ((end - p) / w < n) return -1;
+            p += n * w;
+        }
+        t->raw[c].in = items;
+        t->raw[c].in_n = p - items;
+    }
+    return p == end ? rows : -1;
+}
+
+/* Batch mode, no K rows buffered for t: a column-form update checked and journaled
+ * from its bytes, and its columns' bytes appended to t->raw (time stamped when absent),
+ * so the tick composes the publish without K values. Returns 1 when taken, 0 for the
+ * general path (day change, no memory), -1 when not such an update (the decoding path). */
+static int tp_upd_raw(struct tp_table *t, const G *data, const G *end)
+{
+    int has_time;
+    J rows = tp_cols_scan(t, data, end, &has_time);
+    if (rows <= 0) return -1;   /* no rows: the general path ignores it as before */
+    J now = tp_now_ns();
+    if (tp_date_of(now) != tp.d) return 0;   /* the general path rolls the day */
+    J stamp = tp_stamp(t, now);
+    for (int c = 0; c < t->ncols; c++) {   /* room first: an update goes in whole or not */
+        struct tp_raw *r = &t->raw[c];
+        J need = r->n + (c == 0 && !has_time ? rows * (J)sizeof(J) : r->in_n);
+        if (!tp_scratch(&r->p, &r->cap, need)) return 0;
+    }
+    if (tp.jnl && tp_journal_cols(t, data, end - data, has_time, rows, stamp))
+        return 1;   /* async: nothing to answer; not buffered, as tp_accept */
+    for (int c = 0; c < t->ncols; c++) {
+        struct tp_raw *r = &t->raw[c];
+        if (c == 0 && !has_time) {
+            for (J k = 0; k < rows; k++) memcpy(r->p + r->n + k * (J)sizeof(J), &stamp, sizeof stamp);
+            r->n += rows * (J)sizeof(J);
+        } else {
+            memcpy(r->p + r->n, r->in, (size_t)r->in_n);
+            r->n += r->in_n;
+        }
+    }
+    t->raw_rows += rows;
+    t->buf_rows += rows;
+    t->msgs++;
+    t->rows += rows;
+    tp.j++;
+    return 1;
+}
+
+/* The column form: in batch mode with nothing decoded buffered, tp_upd_raw; else
+ * decoded (the K buffer and zero-latency publishing need K vectors) and checked as
+ * tp_upd does, but journaled from the message's own bytes rather than re-encoded.
  * Returns as tp_upd_bytes. */
 static int tp_upd_cols_bytes(const G *msg, J n)
 {
     const G *data, *end = msg + n;
     struct tp_table *t = tp_msg_parse(msg, n, &data);
     if (!t || end - data < TP_LIST_HDR || data[0] != 0) return 0;
+    if (tp.opt.timer_ms > 0 && t->buf_rows == t->raw_rows) {
+        int rc = tp_upd_raw(t, data, end);
+        if (rc >= 0) return rc;
+    }
     char why[SER_ERR_BYTES];
     K x = ser_decode(data, end - data, 1, 0, why);
     if (!x) return 0;
@@ -399,29 +561,14 @@ static int tp_upd_cols_bytes(const G *msg, J n)
         return 0;
     }
     K cols = x;
+    J stamp = tp_stamp(t, now);
     if (!s.has_time) {
         cols = t->log_data;
-        kK(cols)[0] = tp_time_vec(t, s.rows, tp_stamp(t, now));
+        kK(cols)[0] = tp_time_vec(t, s.rows, stamp);
         if (!kK(cols)[0]) { r0(x); return 0; }
         for (J k = 0; k < x->n; k++) kK(cols)[k + 1] = kK(x)[k];
     }
-    int bad = 0;
-    if (tp.jnl) {
-        if (s.has_time) bad = tp_journal_bytes(t, NULL, 0, data, end - data);
-        else {   /* list header for one more column, then the time vector's bytes */
-            K tv = kK(cols)[0];
-            J tn = TP_LIST_HDR * 2 + tv->n * (J)sizeof(J);
-            G *tb = tp_scratch(&tp_time_buf, &tp_time_cap, tn);
-            if (!tb) bad = -1;
-            else {
-                int32_t cnt = t->ncols, rows = (int32_t)tv->n;
-                tb[0] = 0; tb[1] = 0; memcpy(tb + 2, &cnt, sizeof cnt);
-                tb[6] = (G)tv->t; tb[7] = 0; memcpy(tb + 8, &rows, sizeof rows);
-                memcpy(tb + TP_LIST_HDR * 2, kJ(tv), (size_t)(tv->n * (J)sizeof(J)));
-                bad = tp_journal_bytes(t, tb, tn, data + TP_LIST_HDR, end - data - TP_LIST_HDR);
-            }
-        }
-    }
+    int bad = tp.jnl ? tp_journal_cols(t, data, end - data, s.has_time, s.rows, stamp) : 0;
     if (!bad) r0(tp_accept(t, cols, &s, 1));
     if (cols != x) for (int c = 0; c < t->ncols; c++) kK(cols)[c] = NULL;
     r0(x);

@@ -260,6 +260,17 @@ void net_conn_watch_write(struct net_conn *c)
         c->is_write_armed = !event_add(c->ev_write, NULL);
 }
 
+void net_write_ready(void)
+{
+    for (int fd = 0; fd < net_all.conns_cap; fd++) {
+        struct net_conn *c = net_all.conns[fd];
+        if (!c || c->is_dead || !c->is_write_armed || c->in_read_cb) continue;
+        c->busy++;
+        (void)net_conn_write_now(c);  /* a failed socket is closed and logged there */
+        net_conn_release(c);
+    }
+}
+
 /* ---- listener ------------------------------------------------------------------- */
 
 static void net_on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,

@@ -143,6 +143,12 @@ int net_send_bytes_many(const int *hs, int n, const G *msg, J len);
  * (the buffers keep references until written). */
 int net_send_shared_many(const int *hs, int n, K msg);
 
+/* Write, without blocking, what every connection with queued output can take now,
+ * instead of waiting for the next poll to report the sockets writable: a process that
+ * must do something between queuing and sending (the tickerplant journals first) calls
+ * it once that is done, saving a poll round per message. */
+void net_write_ready(void);
+
 /* Block until everything queued on h is written (neg[h][]). Returns 0 or -1. */
 int net_flush(int h);
 

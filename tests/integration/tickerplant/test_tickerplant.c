@@ -327,6 +327,141 @@ START_TEST(single_row_fast_path_matches_general)
 }
 END_TEST
 
+/* Async (`.u.upd;`trade;x) for each q text x (evaluated here), sent in one flush so
+ * that the TP takes them in one loop pass: in batch mode the byte-level path. */
+static void send_async_q(int h, const char *const *texts, int n)
+{
+    for (int i = 0; i < n; i++) {
+        K data = qe(texts[i]);
+        ck_assert_msg(data && data->t == 0, "%s", texts[i]);
+        if (i == 0 && kK(data)[0]->t == KN) kK(data)[0]->a = K_ATTR_SORTED;  /* dropped */
+        K msg = knk(3, ks(".u.upd"), ks("trade"), data);
+        ck_assert_int_eq(net_send(h, SER_ASYNC, msg, NULL), 0);
+        r0(msg);
+    }
+    ck_assert_int_eq(net_flush(h), 0);
+}
+
+/* The same updates through the general path: one sync message calling .u.upd for each
+ * text in turn, so that they land in one batch. */
+static void send_sync_q(int h, const char *const *texts, int n)
+{
+    char src[2048] = "";
+    for (int i = 0; i < n; i++) {
+        size_t at = strlen(src);
+        snprintf(src + at, sizeof src - at, "%s.u.upd[`trade;%s]", i ? ";" : "", texts[i]);
+    }
+    K r = tp_call(h, src);
+    ck_assert_msg(r && r->t != KERR, "%s: %s", src, r && r->t == KERR ? r->s : "");
+    r0(r);
+}
+
+/* a and b encode to the same bytes (attributes included). Ownership: borrowed. */
+static void same_bytes(K a, K b)
+{
+    K x = ser_encode(a, SER_ASYNC, SER_MAX_CAPABILITY, 0), y = ser_encode(b, SER_ASYNC, SER_MAX_CAPABILITY, 0);
+    ck_assert_int_eq(x->t, KG);
+    ck_assert_int_eq(x->n, y->n);
+    ck_assert_msg(!memcmp(kG(x), kG(y), (size_t)x->n), "published bytes differ");
+    r0(x); r0(y);
+}
+
+/* Batch mode: column-form async updates are buffered as bytes and published by
+ * concatenation; the general path (sync) must publish the very same bytes, with a
+ * filtered subscriber joining mid-batch, a single-row update between, and without
+ * the time column; the journal records must match too. */
+START_TEST(batch_fast_path_matches_general)
+{
+    ck_assert_int_eq(q_init(), 0);
+    struct tp_proc p;
+    const char *extra[] = { "-t", "300", NULL };
+    start(&p, 1, extra);
+    int feed = tp_open(&p), all = tp_open(&p), ibm = tp_open(&p);
+    r0(tp_call(all, ".u.sub[`trade;`]"));
+    static const char *const two[] = {
+        "(0D10:00:00.000000001 0D10:00:00.000000002;`IBM`MSFT;1.5 2.5;7 8i;10b;\"AB\";\"NM\")",
+        "(0D10:00:00.000000003 0D10:00:00.000000004 0D10:00:00.000000005;`GOOG`IBM`A;"
+        "3.5 4.5 5.5;9 10 11i;011b;\"CDE\";\"XYZ\")" };
+    send_async_q(feed, two, 2);
+    K fast = tp_next(all, T_WAIT_MS);
+    send_sync_q(feed, two, 2);
+    K gen = tp_next(all, T_WAIT_MS);
+    ck_assert_int_eq(k_count(upd_table(fast, "trade")), 5);   /* one message per tick */
+    same_bytes(fast, gen);
+    ck_assert_int_eq(col(upd_table(fast, "trade"), 0)->a, 0);
+    r0(fast); r0(gen);
+    /* a row between column updates: the bytes go to K columns first, order kept */
+    static const char *const mixed[] = {
+        two[0], "(0D10:00:00.000000006;`IBM;6.5;12i;1b;\"F\";\"W\")", two[1] };
+    send_async_q(feed, mixed, 3);
+    fast = tp_next(all, T_WAIT_MS);
+    send_sync_q(feed, mixed, 3);
+    gen = tp_next(all, T_WAIT_MS);
+    ck_assert_int_eq(k_count(upd_table(fast, "trade")), 6);
+    same_bytes(fast, gen);
+    r0(fast); r0(gen);
+    /* a filtered subscriber: the buffered bytes are decoded at the tick */
+    send_async_q(feed, two, 2);
+    K r = tp_call(ibm, "(.u.sub[`trade;`IBM];.u.i)");
+    int is_mid = kK(r)[1]->j == 10;   /* else a tick came between: ibm missed them */
+    ck_assert(is_mid || kK(r)[1]->j == 12);
+    r0(r);
+    fast = tp_next(all, T_WAIT_MS);
+    K fast_ibm = is_mid ? tp_next(ibm, T_WAIT_MS) : NULL;
+    send_sync_q(feed, two, 2);
+    gen = tp_next(all, T_WAIT_MS);
+    K gen_ibm = tp_next(ibm, T_WAIT_MS);
+    ck_assert_int_eq(k_count(upd_table(gen_ibm, "trade")), 2);
+    same_bytes(fast, gen);
+    if (is_mid) same_bytes(fast_ibm, gen_ibm);
+    r0(fast); r0(gen); r0(fast_ibm); r0(gen_ibm);
+    ck_assert_int_eq(net_hclose(ibm), 0);
+    for (int i = 0; i < 50 && call_long(feed, "count .u.w`trade") != 1; i++) usleep(20000);
+    /* no time column: stamped, one stamp per update */
+    static const char *const notime[] = {
+        "(`IBM`MSFT;1.5 2.5;7 8i;10b;\"AB\";\"NM\")",
+        "(`GOOG`IBM`A;3.5 4.5 5.5;9 10 11i;011b;\"CDE\";\"XYZ\")" };
+    send_async_q(feed, notime, 2);
+    fast = tp_next(all, T_WAIT_MS);
+    send_sync_q(feed, notime, 2);
+    gen = tp_next(all, T_WAIT_MS);
+    K a = upd_table(fast, "trade"), b = upd_table(gen, "trade");
+    for (int c = 1; c < 7; c++) same_bytes(col(a, c), col(b, c));
+    ck_assert_int_eq(col(a, 0)->t, KN);
+    ck_assert_int_eq(col(a, 0)->n, 5);
+    ck_assert_int_eq(kJ(col(a, 0))[0], kJ(col(a, 0))[1]);
+    ck_assert_int_eq(kJ(col(a, 0))[2], kJ(col(a, 0))[4]);
+    r0(fast); r0(gen);
+    ck_assert_int_eq(call_long(feed, ".u.i"), 18);
+    ck_assert_int_eq(call_long(feed, ".u.j"), 18);
+    K L = tp_call(feed, ".u.L");
+    char path[T_PATH_BYTES];
+    snprintf(path, sizeof path, "%s", L->s + 1);
+    r0(L);
+    stop(&p);
+    struct jnl_scan scan;
+    ck_assert_int_eq(jnl_scan_file(path, -1, NULL, NULL, &scan), 0);
+    ck_assert_int_eq(scan.records, 18);
+    ck_assert_int_eq(scan.valid_bytes, scan.file_bytes);
+    /* record k (async) and k+2 (sync) of the first pair, and of the stamped pair */
+    static const J pairs[][2] = { { 1, 3 }, { 2, 4 }, { 15, 17 }, { 16, 18 } };
+    for (int i = 0; i < 4; i++) {
+        K rec[2] = { NULL, NULL };
+        for (int k = 0; k < 2; k++) {
+            struct jnl_scan one;
+            (void)jnl_scan_file(path, pairs[i][k], keep_last, &rec[k], &one);
+            ck_assert_ptr_nonnull(rec[k]);
+        }
+        K d0 = kK(rec[0])[2], d1 = kK(rec[1])[2];
+        ck_assert_int_eq(d0->n, 7);
+        ck_assert_int_eq(d1->n, 7);
+        for (int c = i < 2 ? 0 : 1; c < 7; c++) ck_assert(k_match(kK(d0)[c], kK(d1)[c]));
+        r0(rec[0]); r0(rec[1]);
+    }
+    q_fini();
+}
+END_TEST
+
 START_TEST(corrupt_tail_refused_then_truncated)
 {
     struct tp_proc p;
@@ -617,6 +752,7 @@ int main(void)
     tcase_add_test(t, resubscribe_replaces_and_close_unsubscribes);
     tcase_add_test(t, journal_bytes_and_replay);
     tcase_add_test(t, single_row_fast_path_matches_general);
+    tcase_add_test(t, batch_fast_path_matches_general);
     tcase_add_test(t, corrupt_tail_refused_then_truncated);
     tcase_add_test(t, bad_updates_zero_latency);
     tcase_add_test(t, bad_updates_batch);
