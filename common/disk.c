@@ -550,6 +550,72 @@ K dsk_column_map(const char *path, K syms, char *err)
     return out;
 }
 
+J dsk_column_copy_into(const char *path, K out, J at, K syms, char *err)
+{
+    int type;
+    J count;
+    if (dsk_column_stat(path, &type, &count, err)) return -1;
+    if (type != out->t || count > out->n - at)
+        return dsk_fail(err, path, "type %d, %lld items: does not fit %lld items of type %d",
+                        type, (long long)count, (long long)(out->n - at), (int)out->t);
+    if (type != KS) {   /* mapped and copied (a nested column's items shared) */
+        K col = dsk_column_map(path, syms, err);
+        if (!col) return -1;
+        if (col->t != out->t || col->n != count) {
+            r0(col);
+            return dsk_fail(err, path, "changed while read");
+        }
+        if (type == 0) for (J i = 0; i < count; i++) kK(out)[at + i] = r1(kK(col)[i]);
+        else memcpy(kG(out) + at * k_item_size(type), kG(col),
+                    (size_t)(count * k_item_size(type)));
+        r0(col);
+        return count;
+    }
+    /* symbols: resolved straight into out, without a vector of their own */
+    K idx = dsk_map_kind(path, DSK_KIND_SYM, err);
+    if (!idx) return -1;
+    J limit = syms ? syms->n : 0, rc = idx->n == count ? count : -1;
+    if (rc < 0) dsk_fail(err, path, "changed while read");
+    for (J i = 0; rc >= 0 && i < count; i++) {
+        J v = idx->t == KI ? (J)kI(idx)[i] : kJ(idx)[i];
+        if (v < 0 || v >= limit) {
+            rc = dsk_fail(err, path, "corrupt: symbol index %lld at row %lld is outside the "
+                          "sym domain of %lld", (long long)v, (long long)i, (long long)limit);
+            break;
+        }
+        kS(out)[at + i] = kS(syms)[v];
+    }
+    r0(idx);
+    return rc;
+}
+
+int dsk_column_stat(const char *path, int *type, J *count, char *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return dsk_fail(err, path, "cannot open: %s", strerror(errno));
+    struct stat st;
+    struct dsk_header h;
+    int rc = -1;
+    if (fstat(fd, &st)) { dsk_fail(err, path, "cannot stat: %s", strerror(errno)); goto out; }
+    if (st.st_size < DSK_DATA_OFFSET) {
+        dsk_fail(err, path, "short file: %lld bytes, the header needs %d",
+                 (long long)st.st_size, DSK_DATA_OFFSET);
+        goto out;
+    }
+    if (pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h) {
+        dsk_fail(err, path, "cannot read the header: %s", strerror(errno));
+        goto out;
+    }
+    if (dsk_header_check(path, &h, (J)st.st_size, err)) goto out;
+    if (h.kind == DSK_KIND_NAMES) { dsk_fail(err, path, "a name list, not a column"); goto out; }
+    *type = h.kind == DSK_KIND_SYM ? KS : h.kind == DSK_KIND_NESTED ? 0 : h.item_type;
+    *count = h.count;
+    rc = 0;
+out:
+    (void)close(fd);          /* read-only: nothing to lose */
+    return rc;
+}
+
 /* ---- name lists (.d, root sym) -------------------------------------------------- */
 
 K dsk_names_read(const char *path, char *err)

@@ -41,6 +41,20 @@ int dsk_sym_column_write(const char *path, K indexes, int attr, char *err);
  * returns new. */
 K dsk_column_map(const char *path, K syms, char *err);
 
+/* The type the column at path loads as (KS for a symbol column, 0 for a nested one) and
+ * its item count, from its header, checked as dsk_column_map checks it (missing, short,
+ * truncated, corrupt header) but without mapping or reading the items. Returns 0, or -1
+ * with err naming the path. */
+int dsk_column_stat(const char *path, int *type, J *count, char *err);
+
+/* Copy the column at path into items at.. of out (a vector of the column's load type,
+ * its count already set to hold them), as dsk_column_map then a copy would, but a symbol
+ * column is resolved straight into out (no vector of its own). Returns the items copied,
+ * or -1 with err (the same checks and texts as dsk_column_map; a column that does not
+ * fit out is an error). A failure may leave out partly written.
+ * Ownership: out borrowed (written in place), syms borrowed. */
+J dsk_column_copy_into(const char *path, K out, J at, K syms, char *err);
+
 /* ---- the root sym file -------------------------------------------------------- */
 
 /* The enumeration domain root/sym as a KS vector in file order (empty if the file does
@@ -67,6 +81,13 @@ int dsk_table_write(const char *dir, K table, const char *root, char *err);
  * All columns must have the same count ("length" error naming the odd file).
  * Ownership: syms borrowed; returns new table or NULL with err. */
 K dsk_table_load(const char *dir, K syms, char *err);
+
+/* The shape of the splayed table in dir without loading it: its `.d` column names
+ * (*names, KS), each column's load type (*types, KH) and the row count (*rows), every
+ * column file checked by dsk_column_stat and against the first column's count
+ * ("length" error naming the odd file). Nothing is mapped. Ownership: *names and *types
+ * new. Returns 0, or -1 with err. */
+int dsk_table_stat(const char *dir, K *names, K *types, J *rows, char *err);
 
 /* End-of-day write of one table into root/YYYY.MM.DD/name (.Q.dpft): enumerate every
  * symbol column against root/sym, stably sort rows by sym (rows of one sym keep their

@@ -263,6 +263,47 @@ fail:
     return NULL;
 }
 
+int dsk_table_stat(const char *dir, K *names, K *types, J *rows, char *err)
+{
+    char path[DSK_PATH_BYTES];
+    *names = *types = NULL;
+    *rows = 0;
+    if (snprintf(path, sizeof path, "%s/%s", dir, DSK_ORDER_FILE) >= (int)sizeof path)
+        return dsk_fail(err, dir, "path too long");
+    K n = dsk_names_read(path, err);
+    if (!n) return -1;
+    K t = ktn(KH, n->n);
+    if (!t) { r0(n); return dsk_fail(err, dir, "out of memory"); }
+    for (J i = 0; i < n->n; i++) {
+        int type;
+        J count;
+        if (!dsk_name_ok(kS(n)[i])) {
+            dsk_fail(err, dir, "corrupt %s: column name `%s is not a file name",
+                     DSK_ORDER_FILE, kS(n)[i]);
+            goto fail;
+        }
+        if (snprintf(path, sizeof path, "%s/%s", dir, kS(n)[i]) >= (int)sizeof path) {
+            dsk_fail(err, dir, "path too long");
+            goto fail;
+        }
+        if (dsk_column_stat(path, &type, &count, err)) goto fail;
+        if (i && count != *rows) {
+            dsk_fail(err, path, "length: %lld rows, but column %s has %lld",
+                     (long long)count, kS(n)[0], (long long)*rows);
+            goto fail;
+        }
+        kH(t)[i] = (H)type;
+        *rows = count;
+    }
+    *names = n;
+    *types = t;
+    return 0;
+fail:
+    r0(n);
+    r0(t);
+    return -1;
+}
+
 /* ---- partitions ------------------------------------------------------------------ */
 
 struct dsk_rank_entry {

@@ -25,8 +25,10 @@ static const G jnl_empty_header[JNL_HDR_BYTES] = { JNL_MAGIC0, JNL_MAGIC1, 0, 0,
 
 /* ---- scanning ----------------------------------------------------------------- */
 
-int jnl_scan_bytes(const G *bytes, J n, J max_records, jnl_record_fn on_record, void *ctx,
-                   struct jnl_scan *out)
+/* The scan of every reader: the header check, then each record offered to fns->on_bytes,
+ * else measured and (with on_record) decoded and handed over. */
+static int jnl_scan_bytes_fns(const G *bytes, J n, J max_records,
+                              const struct jnl_scan_fns *fns, struct jnl_scan *out)
 {
     memset(out, 0, sizeof *out);
     out->file_bytes = n;
@@ -41,27 +43,31 @@ int jnl_scan_bytes(const G *bytes, J n, J max_records, jnl_record_fn on_record, 
     J at = JNL_HDR_BYTES;
     char why[SER_ERR_BYTES];
     while (at < n && (max_records < 0 || out->records < max_records)) {
-        J len = ser_measure(bytes + at, n - at, 1, why);
-        if (len < 0) {
-            out->is_bad_tail = 1;
-            snprintf(out->err, JNL_ERR_BYTES, "bad record %lld at byte %lld: %s",
-                     (long long)out->records, (long long)at, why);
-            break;
-        }
-        if (on_record) {
-            K rec = ser_decode(bytes + at, len, 1, 0, why);
-            if (!rec) {
-                snprintf(out->err, JNL_ERR_BYTES, "record %lld at byte %lld: %s",
+        J len = fns->on_bytes ? fns->on_bytes(fns->ctx, bytes + at, n - at, out->records) : 0;
+        int stop = len < 0;
+        if (len == 0) {
+            len = ser_measure(bytes + at, n - at, 1, why);
+            if (len < 0) {
+                out->is_bad_tail = 1;
+                snprintf(out->err, JNL_ERR_BYTES, "bad record %lld at byte %lld: %s",
                          (long long)out->records, (long long)at, why);
-                return -1;
+                break;
             }
-            int stop = on_record(ctx, rec, out->records);
-            r0(rec);
-            if (stop) {
-                snprintf(out->err, JNL_ERR_BYTES, "replay stopped at record %lld",
-                         (long long)out->records);
-                return -1;
+            if (fns->on_record) {
+                K rec = ser_decode(bytes + at, len, 1, 0, why);
+                if (!rec) {
+                    snprintf(out->err, JNL_ERR_BYTES, "record %lld at byte %lld: %s",
+                             (long long)out->records, (long long)at, why);
+                    return -1;
+                }
+                stop = fns->on_record(fns->ctx, rec, out->records);
+                r0(rec);
             }
+        }
+        if (stop) {
+            snprintf(out->err, JNL_ERR_BYTES, "replay stopped at record %lld",
+                     (long long)out->records);
+            return -1;
         }
         at += len;
         out->records++;
@@ -70,8 +76,15 @@ int jnl_scan_bytes(const G *bytes, J n, J max_records, jnl_record_fn on_record, 
     return 0;
 }
 
-int jnl_scan_file(const char *path, J max_records, jnl_record_fn on_record, void *ctx,
-                  struct jnl_scan *out)
+int jnl_scan_bytes(const G *bytes, J n, J max_records, jnl_record_fn on_record, void *ctx,
+                   struct jnl_scan *out)
+{
+    struct jnl_scan_fns fns = { .on_record = on_record, .ctx = ctx };
+    return jnl_scan_bytes_fns(bytes, n, max_records, &fns, out);
+}
+
+int jnl_scan_file_fns(const char *path, J max_records, const struct jnl_scan_fns *fns,
+                      struct jnl_scan *out)
 {
     memset(out, 0, sizeof *out);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -99,7 +112,7 @@ int jnl_scan_file(const char *path, J max_records, jnl_record_fn on_record, void
         bytes = map;
     }
     close(fd);
-    int rc = jnl_scan_bytes(bytes, n, max_records, on_record, ctx, out);
+    int rc = jnl_scan_bytes_fns(bytes, n, max_records, fns, out);
     if (map) munmap(map, (size_t)n);
     if (rc || out->is_bad_tail) {
         char tail[JNL_ERR_BYTES];
@@ -107,6 +120,13 @@ int jnl_scan_file(const char *path, J max_records, jnl_record_fn on_record, void
         snprintf(out->err, JNL_ERR_BYTES, "%s: %.200s", path, tail);
     }
     return rc;
+}
+
+int jnl_scan_file(const char *path, J max_records, jnl_record_fn on_record, void *ctx,
+                  struct jnl_scan *out)
+{
+    struct jnl_scan_fns fns = { .on_record = on_record, .ctx = ctx };
+    return jnl_scan_file_fns(path, max_records, &fns, out);
 }
 
 static int write_header_count(int fd, J records)
@@ -251,6 +271,19 @@ int jnl_append_bytes(struct jnl *j, const G *body, J n)
     if (jnl_reserve(j, n)) return -1;
     memcpy(j->buf + j->buf_bytes, body, (size_t)n);
     j->buf_bytes += n;
+    j->records++;
+    return j->buf_bytes >= JNL_FLUSH_BYTES ? jnl_flush(j, 0) : 0;
+}
+
+int jnl_append_parts(struct jnl *j, const G *const *parts, const J *lens, int n)
+{
+    J total = 0;
+    for (int i = 0; i < n; i++) total += lens[i];
+    if (jnl_reserve(j, total)) return -1;
+    for (int i = 0; i < n; i++) {
+        if (lens[i]) memcpy(j->buf + j->buf_bytes, parts[i], (size_t)lens[i]);
+        j->buf_bytes += lens[i];
+    }
     j->records++;
     return j->buf_bytes >= JNL_FLUSH_BYTES ? jnl_flush(j, 0) : 0;
 }

@@ -25,6 +25,25 @@ struct jnl_scan {
  * sets err to stop_text, when given). */
 typedef int (*jnl_record_fn)(void *ctx, K record, J index);
 
+/* Called with each record's bytes before the scan measures them: p is its first byte,
+ * n the bytes left to the end of the journal. Returns the record's length when it dealt
+ * with the record itself (a reader's fast path), 0 to leave it to the scan (measured,
+ * and decoded for on_record), -1 to stop the scan (as on_record stopping it). */
+typedef J (*jnl_bytes_fn)(void *ctx, const G *p, J n, J index);
+
+/* The callbacks of a scan; any may be NULL. */
+struct jnl_scan_fns {
+    jnl_bytes_fn on_bytes;     /* offered each record's bytes first */
+    jnl_record_fn on_record;   /* the decoded records on_bytes left */
+    void *ctx;                 /* passed to both */
+};
+
+/* As jnl_scan_file with on_bytes offered each record first: a replay that appends
+ * straight from the bytes keeps the header check, the bad-tail and count semantics and
+ * the texts of every other reader. */
+int jnl_scan_file_fns(const char *path, J max_records, const struct jnl_scan_fns *fns,
+                      struct jnl_scan *out);
+
 /* Scan journal bytes in memory: validate the header, then measure records up to
  * max_records (-1: all). With on_record set, each is decoded and handed over.
  * Returns 0 when the scan completed (a bad tail is not a failure: see is_bad_tail),
@@ -65,6 +84,11 @@ struct jnl *jnl_open(const char *path, enum jnl_open_mode mode, char *err);
  * n bytes. The bytes are buffered; jnl_flush writes them. Returns 0, or -1 with
  * jnl_errmsg set when a buffer flush on the way fails. */
 int jnl_append_bytes(struct jnl *j, const G *body, J n);
+
+/* As jnl_append_bytes for one record whose body is the concatenation of n parts
+ * (parts[i], lens[i] bytes): a record re-framed from a message's bytes is copied once,
+ * straight into the buffer. Ownership: parts borrowed. */
+int jnl_append_parts(struct jnl *j, const G *const *parts, const J *lens, int n);
 
 /* Serialise record (normally (`upd;`t;data)) and append it. Ownership: record borrowed.
  * Returns 0, or -1 (jnl_errmsg: the value has no wire form, or a write failed). */

@@ -38,12 +38,14 @@ static K hdb_q_reload(K *a, int n)
     return loaded < 0 ? krr(hdb_root) : kj(loaded);
 }
 
-/* "\l ." reloads the root; "\l DIR" loads DIR instead. Ownership: msg borrowed. */
+/* "\l ." reloads the root; "\l DIR" loads DIR instead; other messages may first need a
+ * table's rows materialised (hdb_prepare). Ownership: msg borrowed. */
 static K hdb_on_message(int handle, int msg_type, K msg)
 {
     (void)handle; (void)msg_type;
     if (msg->t != KC || msg->n < HDB_LOAD_CMD_CHARS
-        || memcmp(kC(msg), HDB_LOAD_CMD, HDB_LOAD_CMD_CHARS) != 0) return NULL;
+        || memcmp(kC(msg), HDB_LOAD_CMD, HDB_LOAD_CMD_CHARS) != 0)
+        return hdb_prepare(msg);   /* NULL: evaluate msg */
     char arg[HDB_PATH_BYTES];
     J n = msg->n - HDB_LOAD_CMD_CHARS;
     const char *p = (const char *)kC(msg) + HDB_LOAD_CMD_CHARS;

@@ -66,8 +66,8 @@ struct rdb_table *rdb_table_find(S name);
 /* Before a replay of journal_bytes: give each empty table's columns the capacity the
  * journal could hold for it (bytes over the table's smallest wire row), so the replay
  * appends without reallocating. Only address space is taken: the items are not
- * touched until written; transparent huge pages are asked for, so the replay takes a
- * fault per 2 MB rather than per 4 KB. A failed reservation is harmless (growth as usual). */
+ * touched until written (no huge-page hint: it measured slower, rdb_upd.c). A failed
+ * reservation is harmless (growth as usual). */
 void rdb_tables_reserve(J journal_bytes);
 /* Append data (a table, a list of columns, or a list of atoms = one row) to table t in
  * place, skipping its first skip rows (resynchronisation). Returns the generic null, or

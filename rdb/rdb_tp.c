@@ -1,15 +1,14 @@
 /* rdb_tp.c: the RDB's tickerplant connection: subscribe and read (.u.i;.u.L) in one
  * sync call, replay the journal up to exactly .u.i records (§4.4; the common record is
- * decoded straight into the columns by rdb_upd.c's rdb_wire_*, the rest through
- * ser_decode), the upd fast path, and reconnection with backoff and resynchronisation
- * from the journal when the TP goes away. SPDX-License-Identifier: MIT */
+ * decoded straight into the columns by rdb_upd.c's rdb_wire_*, the rest decoded by
+ * journal.c's scan), the upd fast path, and reconnection with backoff and
+ * resynchronisation from the journal when the TP goes away. SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <time.h>
@@ -31,8 +30,6 @@
 #define RDB_NS_PER_MS 1000000
 #define RDB_JOURNAL_WAIT_MS 2000   /* how long the replay waits for the journal's tail */
 #define RDB_JOURNAL_POLL_MS 5
-#define RDB_JNL_MAGIC0 0xff        /* a journal starts ff 01 00 00 (journal.c) */
-#define RDB_JNL_MAGIC1 0x01
 
 static struct event *rdb_retry_ev;   /* the reconnection timer */
 static int rdb_use_fallback;         /* the TP refused r.q's spelling once */
@@ -94,110 +91,45 @@ static int rdb_on_record(void *ctx, K record, J index)
     return 0;
 }
 
-/* The fast path for the record at p (n bytes to the end of the journal): a record of
- * rows all held is checked and skipped, one of rows all new is appended from its bytes.
- * Returns its length, or -1 for the generic path (a record partly held, any other
- * shape, or one the native upd would refuse: that path reports it as ever). */
-static J rdb_replay_fast(struct rdb_replay *rp, const G *p, J n)
+/* The fast path for the record at p (n bytes to the end of the journal), offered each
+ * record by jnl_scan_file_fns: a record of rows all held is checked and skipped, one of
+ * rows all new is appended from its bytes. Returns its length, or 0 for the scan's
+ * generic path (decoded, then rdb_on_record): a record partly held, any other shape, or
+ * one the native upd would refuse (that path reports it as ever). */
+static J rdb_replay_fast(void *ctx, const G *p, J n, J index)
 {
+    struct rdb_replay *rp = ctx;
     struct rdb_wire w;
-    if (!rp->is_native || !rdb_wire_peek(p, n, &w)) return -1;
+    (void)index;
+    if (!rp->is_native || !rdb_wire_peek(p, n, &w)) return 0;
     J i = w.t - rdb.tables;
     if (rp->skip[i] > 0) {
-        if (rp->skip[i] < w.rows) return -1;
+        if (rp->skip[i] < w.rows) return 0;
         J len = rdb_wire_check(&w, p + n);
-        if (len < 0) return -1;     /* one the native upd refuses, or a bad tail */
+        if (len < 0) return 0;      /* one the native upd refuses, or a bad tail */
         rp->skip[i] -= w.rows;
         rp->skipped_rows += w.rows;
         return len;
     }
     J len = rdb_wire_append(&w, p + n, rp->syms);
-    if (len < 0) return -1;
+    if (len < 0) return 0;
     w.t->rows += w.rows;
     rp->applied_rows += w.rows;
     rp->fast_records++;
     return len;
 }
 
-/* The generic path for one record: measure, decode, rdb_on_record. Returns its length,
- * 0 for a bad tail (scan->is_bad_tail set), or -1 when it cannot be decoded. */
-static J rdb_replay_generic(struct rdb_replay *rp, const G *p, J n, J at, struct jnl_scan *scan)
-{
-    char why[SER_ERR_BYTES];
-    J len = ser_measure(p, n, 1, why);
-    if (len < 0) {
-        scan->is_bad_tail = 1;
-        snprintf(scan->err, JNL_ERR_BYTES, "%.100s: bad record %lld at byte %lld: %.100s",
-                 rdb.jnl_path, (long long)scan->records, (long long)at, why);
-        return 0;
-    }
-    K rec = ser_decode(p, len, 1, 0, why);
-    if (!rec) {
-        snprintf(scan->err, JNL_ERR_BYTES, "%.100s: record %lld at byte %lld: %.100s",
-                 rdb.jnl_path, (long long)scan->records, (long long)at, why);
-        return -1;
-    }
-    (void)rdb_on_record(rp, rec, scan->records);   /* always goes on: refusals are counted */
-    r0(rec);
-    return len;
-}
-
-/* Replay the journal's bytes as jnl_scan_bytes would (same header check, bad-tail and
- * count semantics, same texts), but with the fast path first. Returns 0 or -1. */
-static int rdb_replay_bytes(struct rdb_replay *rp, const G *bytes, J n, J count,
-                            struct jnl_scan *scan)
-{
-    memset(scan, 0, sizeof *scan);
-    scan->file_bytes = n;
-    if (n < JNL_HDR_BYTES || bytes[0] != RDB_JNL_MAGIC0 || bytes[1] != RDB_JNL_MAGIC1
-        || bytes[2] != 0 || bytes[3] != 0) {
-        snprintf(scan->err, JNL_ERR_BYTES, "%.200s: not a journal: the file does not start "
-                 "ff 01 00 00", rdb.jnl_path);
-        return -1;
-    }
-    int32_t claimed;
-    memcpy(&claimed, bytes + 4, sizeof claimed);
-    scan->header_count = claimed;
-    J at = JNL_HDR_BYTES;
-    while (at < n && (count < 0 || scan->records < count)) {
-        J len = rdb_replay_fast(rp, bytes + at, n - at);
-        if (len < 0) len = rdb_replay_generic(rp, bytes + at, n - at, at, scan);
-        if (len < 0) return -1;
-        if (len == 0) break;
-        at += len;
-        scan->records++;
-    }
-    scan->valid_bytes = at;
-    return 0;
-}
-
-/* One pass over the journal (mapped read-only: replay streams from the page cache in
- * constant heap); rows the tables hold are skipped. Returns 0 or -1 (scan->err). */
+/* One pass over the journal (mapped read-only by jnl_scan_file_fns: replay streams from
+ * the page cache in constant heap); rows the tables hold are skipped. Returns 0 or -1
+ * (scan->err). */
 static int rdb_replay_pass(J count, struct rdb_replay *rp, struct jnl_scan *scan)
 {
     for (int i = 0; i < rdb.ntables; i++) rp->skip[i] = rdb.tables[i].rows;
     rp->skipped_rows = 0;   /* per pass: rows held when it started */
     rp->is_native = rdb_upd_is_native();   /* nothing in a native pass runs q code */
-    memset(scan, 0, sizeof *scan);
-    int fd = open(rdb.jnl_path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(scan->err, JNL_ERR_BYTES, "%.200s: %s", rdb.jnl_path, strerror(errno));
-        if (fd >= 0) close(fd);
-        return -1;
-    }
-    J n = (J)st.st_size;
-    void *map = n > 0 ? mmap(NULL, (size_t)n, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
-    close(fd);
-    if (map == MAP_FAILED) {
-        snprintf(scan->err, JNL_ERR_BYTES, "%.200s: mmap: %s", rdb.jnl_path, strerror(errno));
-        return -1;
-    }
-    static const G empty[JNL_HDR_BYTES];   /* an empty file fails the header check */
-    if (map) (void)madvise(map, (size_t)n, MADV_SEQUENTIAL);   /* a hint only */
-    int rc = rdb_replay_bytes(rp, map ? map : empty, n, count, scan);
-    if (map) munmap(map, (size_t)n);
-    return rc;
+    struct jnl_scan_fns fns = { .on_bytes = rdb_replay_fast, .on_record = rdb_on_record,
+                                .ctx = rp };
+    return jnl_scan_file_fns(rdb.jnl_path, count, &fns, scan);
 }
 
 int rdb_replay(J count)

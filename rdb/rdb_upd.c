@@ -21,7 +21,6 @@
 #define RDB_REFS_GLOBAL_AND_US 1 /* r of a table held by its global and our lookup */
 #define RDB_SYM_WIRE_MIN_BYTES 2 /* shortest symbol in a journal: one char and its NUL */
 #define RDB_RESERVE_RAM_SHARE 2  /* replay reservations stay under RAM / this */
-#define RDB_HUGE_PAGE_BYTES ((J)2 << 20)  /* x86-64 and arm64 THP size */
 #define RDB_WIRE_HDR_BYTES 6     /* vector header: type, attribute, int32 count */
 #define RDB_WIRE_ATTR_MAX K_ATTR_GROUPED  /* attribute bytes above are malformed (ser.c) */
 #define RDB_WORD_ONES 0x0101010101010101ULL
@@ -98,17 +97,6 @@ static J rdb_row_mem_bytes(K vals)
     return n;
 }
 
-/* Ask for transparent huge pages over the whole 2 MB pages inside [p, p + bytes): a
- * replay then takes one fault per 2 MB of column instead of one per 4 KB (bench/rdb.c:
- * the cold replay is mostly first-touch faults). OPTIMIZATION: only a hint; a kernel
- * without THP (or with it off) ignores or refuses it, and nothing changes. */
-static void rdb_huge_pages_advise(void *p, J bytes)
-{
-    uintptr_t start = ((uintptr_t)p + RDB_HUGE_PAGE_BYTES - 1) & ~(uintptr_t)(RDB_HUGE_PAGE_BYTES - 1);
-    uintptr_t end = ((uintptr_t)p + (uintptr_t)bytes) & ~(uintptr_t)(RDB_HUGE_PAGE_BYTES - 1);
-    if (end > start) (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
-}
-
 void rdb_tables_reserve(J journal_bytes)
 {
     /* address space is cheap but not free: all reservations together stay under half
@@ -132,9 +120,12 @@ void rdb_tables_reserve(J journal_bytes)
         for (J c = 0; rows > 0 && c < vals->n; c++) {
             K old = kK(vals)[c];
             if (old->t == 0 || old->r != 0) continue;
-            K col = ktn(old->t, rows);   /* not zeroed: untouched pages cost nothing */
+            /* Not zeroed: untouched pages cost nothing. No MADV_HUGEPAGE: with THP in
+             * madvise mode and defrag=madvise it stalls in direct compaction when memory
+             * is fragmented (bench/rdb.c cold replay: 0.15-1.16 s with it, 0.29-0.41 s
+             * without, same machine state); MADV_POPULATE_WRITE did not help either. */
+            K col = ktn(old->t, rows);
             if (!col) break;             /* no room to reserve: growth as usual */
-            rdb_huge_pages_advise(kG(col), rows * k_item_size(old->t));
             col->n = 0;
             col->a = old->a;
             kK(vals)[c] = col;

@@ -12,12 +12,28 @@
 #include <string.h>
 
 
-K qsql_open(qsql_table *tb, K t, eval_frame *outer)
+static qsql_source_fn qsql_source;   /* the registered table source, or NULL */
+
+void qsql_source_set(qsql_source_fn fn) { qsql_source = fn; }
+
+/* Open t into tb; a registered source may replace it (req: the query's where list and
+ * names, from filled in here), reporting in *used the where constraints it applied. */
+static K qsql_open_source(qsql_table *tb, K t, qsql_source_req *req, J *used)
 {
     memset(tb, 0, sizeof *tb);
-    tb->outer = outer;
+    tb->outer = req->frame;
+    *used = 0;
     K v = t->t == -KS ? eval_global_get(t->s) : r1(t);
     if (!v) return krr(t->s);
+    if (qsql_source) {
+        req->from = v;
+        K own = qsql_source(req, used);
+        if (own) {
+            r0(v);
+            if (IS_ERR(own)) return own;
+            v = own;
+        }
+    }
     if (v->t == XD && kK(v)[0]->t == XT && kK(v)[1]->t == XT) {
         tb->nkeys = kK(kK(v)[0]->k)[0]->n;
         v = ktd(v);
@@ -29,6 +45,13 @@ K qsql_open(qsql_table *tb, K t, eval_frame *outer)
     tb->cols = kK(v->k)[1];
     tb->rows = tb->cols->n ? k_count(kK(tb->cols)[0]) : 0;
     return NULL;
+}
+
+K qsql_open(qsql_table *tb, K t, eval_frame *outer)
+{
+    qsql_source_req req = { .frame = outer };
+    J used;
+    return qsql_open_source(tb, t, &req, &used);
 }
 
 void qsql_close(qsql_table *tb) { r0(tb->table); tb->table = NULL; }
@@ -54,6 +77,81 @@ static void qsql_refs(K tree, K *refs)
     }
     if (tree->t != 0 || tree->n < 2) return;
     for (J i = 0; i < tree->n; i++) qsql_refs(kK(tree)[i], refs);
+}
+
+/* Every name in x (trees, lists of trees, symbol vectors), and for col.field names also
+ * col: a superset of the columns a phrase reads. */
+static void qsql_refs_all(K x, K *refs)
+{
+    if (x->t == -KS || x->t == KS) {
+        for (J i = 0; i < (x->t == KS ? x->n : 1); i++) {
+            S name = x->t == KS ? kS(x)[i] : x->s;
+            K atom = ks(name);
+            qsql_refs(atom, refs);
+            r0(atom);
+            const char *dot = strchr(name, '.');
+            if (dot && dot != name) {
+                atom = ks(sn(name, (I)(dot - name)));
+                qsql_refs(atom, refs);
+                r0(atom);
+            }
+        }
+        return;
+    }
+    if (x->t == XD) { qsql_refs_all(kK(x)[1], refs); return; }
+    if (x->t == 0) for (J i = 0; i < x->n; i++) qsql_refs_all(kK(x)[i], refs);
+}
+
+/* The names the by and select phrases of ?[t;c;b;a] mention, for a table source; NULL
+ * when it reads every column (no select phrase, or no source registered).
+ * Ownership: args borrowed; returns new. */
+static K qsql_source_names(K *args)
+{
+    K a = args[3];
+    if (!qsql_source || (a->t == 0 && a->n == 0)) return NULL;
+    K refs = ktn(KS, 0);
+    qsql_refs_all(args[2], &refs);
+    qsql_refs_all(a, &refs);
+    return refs;
+}
+
+void qsql_source_where_names(const qsql_source_req *req, J from, K *names)
+{
+    K c = req->where;
+    for (J k = from; c && c->t == 0 && k < c->n; k++) qsql_refs_all(kK(c)[k], names);
+}
+
+int qsql_source_constraint(const qsql_source_req *req, J k, const char **op, S *col,
+                           K *value)
+{
+    static const struct { int code; const char *text; } ops[] = {
+        { PRIM_OP_EQ, "=" }, { PRIM_OP_LT, "<" }, { PRIM_OP_LE, "<=" },
+        { PRIM_OP_GT, ">" }, { PRIM_OP_GE, ">=" },
+    };
+    K c = req->where;
+    if (!c || c->t != 0 || k >= c->n || req->from->t != XT) return 0;
+    K tree = kK(c)[k];
+    if (tree->t != 0 || tree->n != 3 || kK(tree)[1]->t != -KS) return 0;
+    K f = kK(tree)[0];
+    const char *name = prim_name(f), *found = NULL;
+    for (size_t i = 0; f->t == K_BINARY && i < sizeof ops / sizeof ops[0]; i++)
+        if (f->g == ops[i].code) found = ops[i].text;
+    if (!found && name && (!strcmp(name, "within") || !strcmp(name, "in"))) found = name;
+    if (!found) return 0;
+    qsql_table tb = { .table = req->from, .names = kK(req->from->k)[0] };
+    K refs = ktn(KS, 0);
+    qsql_refs(kK(tree)[2], &refs);
+    int uses_cols = 0;
+    for (J i = 0; i < refs->n; i++)
+        uses_cols |= qsql_col_find(&tb, kS(refs)[i]) >= 0 || !strcmp(kS(refs)[i], "i");
+    r0(refs);
+    if (uses_cols) return 0;
+    K v = eval_tree(req->frame, kK(tree)[2]);
+    if (IS_ERR(v)) { r0(v); return 0; }
+    *op = found;
+    *col = kK(tree)[1]->s;
+    *value = v;
+    return 1;
 }
 
 /* col.field (§4.8): the field of a temporal column, or NULL when name is no such. */
@@ -89,6 +187,7 @@ K qsql_eval_on(qsql_table *tb, K idx, K tree)
         if (c >= 0) return qsql_gather(kK(tb->cols)[c], idx);
     }
     K refs = ktn(KS, 0);
+    if (!refs) return krr("wsfull");
     qsql_refs(tree, &refs);
     eval_frame *outer = tb->outer;
     J nout = outer ? outer->n : 0, cap = refs->n + nout;
@@ -96,7 +195,7 @@ K qsql_eval_on(qsql_table *tb, K idx, K tree)
                       .ctx = outer ? outer->ctx : eval_namespace(), .returned = 0 };
     fr.names = malloc((size_t)(cap ? cap : 1) * sizeof(S));
     fr.vals = malloc((size_t)(cap ? cap : 1) * sizeof(K));
-    K err = NULL;
+    K err = fr.names && fr.vals ? NULL : krr("wsfull");
     for (J k = 0; k < refs->n && !err; k++) {
         S name = kS(refs)[k];
         J c = qsql_col_find(tb, name);
@@ -193,6 +292,11 @@ static K qsql_where_scan(qsql_table *tb, K tree)
     if (!IS_ERR(v) && v->t == -col->t) want[nw++] = v->j;
     else if (!IS_ERR(v) && !is_eq && v->t == col->t && v->n <= QSQL_SCAN_KEYS)
         for (J k = 0; k < v->n; k++) want[nw++] = kJ(v)[k];
+    else if (!IS_ERR(v) && !is_eq && v->t == KS && col->t == KS && col->a == K_ATTR_GROUPED) {
+        K hit = qsql_index_rows(col, kS(v), v->n);  /* a long list: `g# rows, no scan */
+        r0(v);
+        return hit;
+    }
     else { r0(v); return NULL; }
     r0(v);
     if (col->a == K_ATTR_GROUPED && col->t == KS) {
@@ -241,6 +345,7 @@ K qsql_where(qsql_table *tb, K c, K *idx)
         J kept = 0;
         for (J r = 0; r < m; r++) kept += kG(v)[r] != 0;
         K next = ktn(KJ, kept);
+        if (!next) { r0(v); r0(*idx); *idx = NULL; return krr("wsfull"); }
         J *o = kJ(next);
         const J *ix = *idx ? kJ(*idx) : NULL;
         for (J r = 0, j = 0; r < m; r++) if (kG(v)[r]) o[j++] = ix ? ix[r] : r;
@@ -546,10 +651,26 @@ static K qsql_distinct(K r)
     return d;
 }
 
+/* The where list c without its first used constraints. Ownership: c borrowed; new. */
+static K qsql_where_rest(K c, J used)
+{
+    if (!used) return r1(c);
+    K rest = ktn(0, c->n - used);
+    for (J k = used; k < c->n; k++) kK(rest)[k - used] = r1(kK(c)[k]);
+    return rest;
+}
+
 K qsql_query(eval_frame *frame, K *args, int n)
 {
     qsql_table tb;
-    K err = qsql_open(&tb, args[0], frame);
+    qsql_source_req req = { .frame = frame };
+    J used = 0;
+    if (n >= 4) {
+        req.where = args[1];
+        req.names = qsql_source_names(args);
+    }
+    K err = qsql_open_source(&tb, args[0], &req, &used);
+    if (req.names) r0(req.names);
     if (err) return err;
     K r;
     if (n == 3) {
@@ -558,12 +679,14 @@ K qsql_query(eval_frame *frame, K *args, int n)
         qsql_close(&tb);
         return r;
     }
-    K c = args[1], b = args[2], a = args[3], idx = NULL;
+    K b = args[2], a = args[3], idx = NULL;
     if ((a->t == XD && kK(a)[0]->t != KS) || (b->t == XD && kK(b)[0]->t != KS)) {
         qsql_close(&tb);
         return krr("type");
     }
+    K c = qsql_where_rest(args[1], used);
     err = qsql_where(&tb, c, &idx);
+    r0(c);
     if (err) { qsql_close(&tb); return err; }
     int is_select = b->t == -KB || (b->t == XD && (a->t == XD || (a->t == 0 && a->n == 0)));
     r = is_select ? qsql_select(&tb, b, a, idx) : qsql_exec(&tb, b, a, idx);

@@ -31,4 +31,40 @@ K qsql_query(eval_frame *frame, K *args, int n);
 /* ![t;c;b;a]: update and delete. A symbol t is amended in place. Ownership: as above. */
 K qsql_amend(eval_frame *frame, K *args, int n);
 
+/* ---- table sources (the HDB's partitioned tables; docs/design-notes.md) ---------------
+ * A process may register one resolver, asked by every query before it opens its from
+ * table: it recognises tables of its own (by the value, e.g. a global it set) and builds
+ * the table the query runs on, e.g. from only the partitions a date constraint keeps. */
+typedef struct qsql_source_req {
+    K from;            /* the from value; a symbol's global value (borrowed) */
+    K where;           /* the where list c as given (borrowed); NULL: no where (update,
+                          delete, ?[t;i;p]) and the resolver must keep every row */
+    K names;           /* KS: every name the by and select phrases mention (borrowed), a
+                          superset of the columns they read (the where list's are
+                          qsql_source_where_names'); NULL when it needs every column */
+    eval_frame *frame; /* the caller's frame, for qsql_source_constraint */
+} qsql_source_req;
+
+/* A resolver returns NULL when req->from is not its table (the query then opens it as
+ * usual), else a new table (or an error value, which the query returns) and in *used
+ * how many leading where constraints that table already satisfies (they are skipped).
+ * Ownership: req's values borrowed; returns new. */
+typedef K (*qsql_source_fn)(const qsql_source_req *req, J *used);
+
+/* Register fn (NULL: none). */
+void qsql_source_set(qsql_source_fn fn);
+
+/* Append to *names (KS) every name the where constraints from index from on mention:
+ * with req->names, the columns a query reads after skipping the constraints a source
+ * applied. Ownership: *names grown in place (unshared). */
+void qsql_source_where_names(const qsql_source_req *req, J from, K *names);
+
+/* Constraint k of req->where when it is (op;`col;x), op one of = < <= > >= within in, and
+ * x a constant (it names no column of req->from): *op gets the operator's text, *col the
+ * column, *value x evaluated in the query's frame. Returns 1, else 0 (nothing set; an
+ * x that fails to evaluate is 0 too, left for the query to report).
+ * Ownership: *value new. */
+int qsql_source_constraint(const qsql_source_req *req, J k, const char **op, S *col,
+                           K *value);
+
 #endif

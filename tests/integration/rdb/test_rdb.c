@@ -296,6 +296,17 @@ START_TEST(hdb_corrupt_partition)
     r0(r);
     ck_assert_int_eq(run_poll_long(hdb.port, "count quote", 3, 1000), 3);  /* still served */
     ck_assert(run_err_has(&hdb, path));
+    /* a date constraint reads only its partition: the good date is still served, over
+     * IPC as a template and as a functional query */
+    ck_assert_int_eq(run_poll_long(hdb.port, "count select from trade where date=2024.01.16",
+                                   3, 1000), 3);
+    ck_assert_int_eq(run_poll_long(hdb.port, "exec sum size from trade where date>2024.01.15,"
+                                   "sym=`b", 20, 1000), 20);
+    ck_assert_int_eq(run_poll_long(hdb.port, "count ?[`trade;enlist(=;`date;2024.01.16);0b;()]",
+                                   3, 1000), 3);
+    r = run_q(hdb.port, "select from trade where date=2024.01.15");
+    ck_assert_msg(r && r->t == KERR && strstr(r->s, path), "no error naming %s", path);
+    r0(r);
     /* a missing column file */
     snprintf(path, sizeof path, "%s/2024.01.16/quote/size", hdbdir);
     ck_assert(unlink(path) == 0);
