@@ -147,6 +147,17 @@ static double bench_write(const char *path, J n)
     return now_s() - t0;
 }
 
+/* Remove the bench's directory and stop what it started; main's exit status. */
+static int bench_finish(const char *dir)
+{
+    char cmd[BENCH_PATH_BYTES + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf '%.4000s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "bench_rdb: cannot remove %s\n", dir);
+    rdb_upd_fini();
+    q_fini();
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     tk_mem_init();
@@ -187,14 +198,8 @@ int main(int argc, char **argv)
            "upd appends: %.3f s\n", decode_s, (double)BENCH_ROWS / decode_s / 1e6,
            replay_s - decode_s);
 
-    if (argc > 2 && !strcmp(argv[2], "replay")) {   /* experiments: the replay only */
-        char cmd[BENCH_PATH_BYTES + 16];
-        snprintf(cmd, sizeof cmd, "rm -rf '%.4000s'", dir);
-        if (system(cmd) != 0) fprintf(stderr, "bench_rdb: cannot remove %s\n", dir);
-        rdb_upd_fini();
-        q_fini();
-        return 0;
-    }
+    if (argc > 2 && !strcmp(argv[2], "replay"))   /* experiments: the replay only */
+        return bench_finish(dir);
     /* a second replay into memory the first one freed (a long-running rdb's later days) */
     rdb_tables_clear();
     t0 = now_s();
@@ -276,11 +281,5 @@ int main(int argc, char **argv)
         r0(a);
     }
     hdb_load_fini();
-
-    char cmd[BENCH_PATH_BYTES + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%.4000s'", dir);
-    if (system(cmd) != 0) fprintf(stderr, "bench_rdb: cannot remove %s\n", dir);
-    rdb_upd_fini();
-    q_fini();
-    return 0;
+    return bench_finish(dir);
 }

@@ -422,24 +422,31 @@ static void dsk_release_install(void)
     k_mapped_release = dsk_mapped_release;
 }
 
-K dsk_map_kind(const char *path, int kind, char *err)
+/* Open path read-only and read and check its header into h (dsk_header_check: the
+ * file is as long as the header says). The descriptor, or -1 with err. */
+static int dsk_open_checked(const char *path, struct dsk_header *h, char *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) { dsk_fail(err, path, "cannot open: %s", strerror(errno)); return NULL; }
+    if (fd < 0) return dsk_fail(err, path, "cannot open: %s", strerror(errno));
     struct stat st;
-    struct dsk_header h;
-    void *base = MAP_FAILED;
-    if (fstat(fd, &st)) { dsk_fail(err, path, "cannot stat: %s", strerror(errno)); goto out; }
-    if (st.st_size < DSK_DATA_OFFSET) {
+    if (fstat(fd, &st)) dsk_fail(err, path, "cannot stat: %s", strerror(errno));
+    else if (st.st_size < DSK_DATA_OFFSET)
         dsk_fail(err, path, "short file: %lld bytes, the header needs %d",
                  (long long)st.st_size, DSK_DATA_OFFSET);
-        goto out;
-    }
-    if (pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h) {
+    else if (pread(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h)
         dsk_fail(err, path, "cannot read the header: %s", strerror(errno));
-        goto out;
-    }
-    if (dsk_header_check(path, &h, (J)st.st_size, err)) goto out;
+    else if (!dsk_header_check(path, h, (J)st.st_size, err))
+        return fd;
+    (void)close(fd);          /* read-only: nothing to lose */
+    return -1;
+}
+
+K dsk_map_kind(const char *path, int kind, char *err)
+{
+    struct dsk_header h;
+    void *base = MAP_FAILED;
+    int fd = dsk_open_checked(path, &h, err);
+    if (fd < 0) return NULL;
     if (h.kind != kind) {
         dsk_fail(err, path, "wrong kind of file: %u, expected %d", (unsigned)h.kind, kind);
         goto out;
@@ -591,22 +598,10 @@ J dsk_column_copy_into(const char *path, K out, J at, K syms, char *err)
 
 int dsk_column_stat(const char *path, int *type, J *count, char *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return dsk_fail(err, path, "cannot open: %s", strerror(errno));
-    struct stat st;
     struct dsk_header h;
     int rc = -1;
-    if (fstat(fd, &st)) { dsk_fail(err, path, "cannot stat: %s", strerror(errno)); goto out; }
-    if (st.st_size < DSK_DATA_OFFSET) {
-        dsk_fail(err, path, "short file: %lld bytes, the header needs %d",
-                 (long long)st.st_size, DSK_DATA_OFFSET);
-        goto out;
-    }
-    if (pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h) {
-        dsk_fail(err, path, "cannot read the header: %s", strerror(errno));
-        goto out;
-    }
-    if (dsk_header_check(path, &h, (J)st.st_size, err)) goto out;
+    int fd = dsk_open_checked(path, &h, err);
+    if (fd < 0) return -1;
     if (h.kind == DSK_KIND_NAMES) { dsk_fail(err, path, "a name list, not a column"); goto out; }
     *type = h.kind == DSK_KIND_SYM ? KS : h.kind == DSK_KIND_NESTED ? 0 : h.item_type;
     *count = h.count;
