@@ -330,7 +330,17 @@ K k_err_from_bytes(const char *text, size_t len)
     return x;
 }
 
-K krr(const char *text) { return k_err_from_bytes(text, strlen(text)); }
+/* krr's answer when not even the error fits in memory: immortal, so callers that check
+ * IS_ERR and r0 it need no NULL case. */
+static struct k0 k_wsfull_value = {
+    .m = K_MEM_STATIC, .t = KERR, .r = K_REF_IMMORTAL, .s = (S)"wsfull"
+};
+
+K krr(const char *text)
+{
+    K x = k_err_from_bytes(text, strlen(text));
+    return x ? x : &k_wsfull_value;
+}
 
 K k_err_fmt(const char *fmt, ...)
 {
@@ -341,7 +351,8 @@ K k_err_fmt(const char *fmt, ...)
     va_end(ap);
     if (len < 0) return krr("format");
     if ((size_t)len >= sizeof buf) len = (int)sizeof buf - 1;
-    return k_err_from_bytes(buf, (size_t)len);
+    K x = k_err_from_bytes(buf, (size_t)len);
+    return x ? x : &k_wsfull_value;
 }
 
 K orr(const char *text)

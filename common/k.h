@@ -127,6 +127,9 @@ _Static_assert(offsetof(struct k0, G0) == 16, "items must start at offset 16");
 #define kF(x) ((F *)kG(x))
 #define kS(x) ((S *)kG(x))
 #define kK(x) ((K *)kG(x))
+/* The item bytes of atom x: at offset 8 (x->g …), except a guid's 16 bytes, which follow
+ * the header as in KX's ku(). */
+#define k_atom_bytes(x) ((x)->t == -UU ? kG(x) : &(x)->g)
 #define xt x->t
 #define xn x->n
 #define xr x->r

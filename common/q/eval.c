@@ -94,6 +94,26 @@ static K eval_z_name(eval_frame *frame, const char *field)
     }
 }
 
+/* v.field for a variable v holding temporal values (dt.month, t.year, p.minute): the
+ * cast `field$v; NULL when name is not of that form. */
+static K eval_field(eval_frame *frame, S name)
+{
+    const char *dot = strrchr(name, '.');
+    if (name[0] == '.' || !dot || dot == name || !dot[1]) return NULL;
+    S var = sn(name, (I)(dot - name));
+    if (!var) return NULL;
+    K *slot = eval_local_slot(frame, var);
+    K v = slot ? *slot : eval_global_peek(eval_ctx(frame), var);
+    if (!v || v->t == 0 || v->t >= XT) return NULL;
+    int t = v->t < 0 ? -v->t : v->t;
+    if (t != KP && t != KM && t != KD && t != KZ && t != KN && t != KU && t != KV && t != KT) return NULL;
+    K f = ks(ss(dot + 1));
+    K r = f ? prim_cast(f, v) : krr("wsfull");
+    r0(f);
+    if (IS_ERR(r) && !strcmp(r->s, "type")) { r0(r); return NULL; }  /* no such field */
+    return r;
+}
+
 static K eval_name(eval_frame *frame, S name)
 {
     K *slot = eval_local_slot(frame, name);
@@ -108,7 +128,8 @@ static K eval_name(eval_frame *frame, S name)
         K d = eval_namespace_dict(name);
         if (d) return d;
     }
-    return krr(name);
+    K field = eval_field(frame, name);
+    return field ? field : krr(name);
 }
 
 /* Set name (local when it is one) to v. Ownership: v consumed. */
@@ -161,14 +182,18 @@ static K eval_assign(eval_frame *frame, K target, K op, K rhs_tree, int global)
     K old = eval_get_opt(frame, name);
     K nv;
     if (target->t == -KS) {
-        if (!old && op->g == PRIM_OP_JOIN) old = ktn(0, 0);
+        if (!old && op->g == PRIM_OP_JOIN && !(old = ktn(0, 0))) { r0(v); return krr("wsfull"); }
         nv = old ? eval_apply2(op, old, v) : r1(v);
         r0(old);
     } else {
         K idx[EVAL_ARGS_INLINE];
         if (target->n - 1 > EVAL_ARGS_INLINE) { r0(old); r0(v); return krr("rank"); }
         if (eval_indexes(frame, target, idx)) { r0(old); r0(v); return idx[0]; }
-        if (!old) old = ktn(0, 0);
+        if (!old && !(old = ktn(0, 0))) {
+            for (J i = 0; i < target->n - 1; i++) r0(idx[i]);
+            r0(v);
+            return krr("wsfull");
+        }
         nv = eval_amend(old, idx, (int)target->n - 1, op, v);
         if (!IS_ERR(nv) && nv->t == 0) nv = prim_squeeze(nv);
         for (J i = 0; i < target->n - 1; i++) r0(idx[i]);
@@ -342,10 +367,10 @@ static K eval_bind_lambda(eval_frame *frame, K t)
 {
     S ctx = eval_ctx(frame);
     if (t->n < PARSE_LAMBDA_SLOTS || kK(t)[1]->s == ctx) return r1(t);
-    K f = k_copy(t);
-    if (!f) return krr("wsfull");
+    K f = k_copy(t), c = ks(ctx);
+    if (!f || !c) { r0(f); r0(c); return krr("wsfull"); }
     r0(kK(f)[1]);
-    kK(f)[1] = ks(ctx);
+    kK(f)[1] = c;
     return f;
 }
 
@@ -353,13 +378,17 @@ K eval_tree(eval_frame *frame, K t)
 {
     switch (t->t) {
     case -KS: return eval_name(frame, t->s);
-    case KS: return t->n == 1 ? ks(kS(t)[0]) : r1(t);
+    case KS: {
+        K v = t->n == 1 ? ks(kS(t)[0]) : r1(t);
+        return v ? v : krr("wsfull");
+    }
     case 0: break;
     case K_LAMBDA: return eval_bind_lambda(frame, t);
     default: return r1(t);
     }
     if (t->n == 0) return r1(t);
     if (t->n == 1) return r1(kK(t)[0]);
+    if (eval_work_charge(1)) return krr("limit");  /* nested loops multiply their steps */
     if (eval_depth_enter()) return krr("stack");
     K h = kK(t)[0], r;
     if (h->t == K_UNARY && h->g >= EVAL_SEQ && h >= eval_specials
@@ -396,6 +425,7 @@ K q_parse(const char *src, J len) { return parse_source(src, len); }
 
 K q_eval(const char *src, J len)
 {
+    if (!eval_depth) eval_work_reset();
     K tree = parse_source(src, len);
     if (IS_ERR(tree)) return tree;
     K r = eval_tree(NULL, tree);
@@ -405,6 +435,7 @@ K q_eval(const char *src, J len)
 
 K q_value(K msg)
 {
+    if (!eval_depth) eval_work_reset();
     switch (msg->t) {
     case KC: return q_eval((const char *)kC(msg), msg->n);
     case -KS: {

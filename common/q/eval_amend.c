@@ -29,7 +29,7 @@ static K amend_store(K d, J i, K v)
     if (v->t != -d->t) { r0(v); r0(d); return krr("type"); }
     d = k_unshare(d);
     int w = k_item_size(d->t);
-    memcpy(kG(d) + i * w, &v->g, (size_t)w);
+    memcpy(kG(d) + i * w, k_atom_bytes(v), (size_t)w);
     if (d->a) d->a = K_ATTR_NONE;
     r0(v);
     return d;

@@ -148,8 +148,10 @@ static J eval_int_atom(K i)
 static K eval_gather(K x, K i)
 {
     J n = i->n, cnt = x->n;
+    if (eval_work_charge(x->t == 0 ? n : n >> EVAL_WORK_VECTOR_SHIFT)) return krr("limit");
     if (x->t == 0) {
         K r = ktn(0, n);
+        if (!r) return krr("wsfull");
         for (J k = 0; k < n; k++) {
             J at = eval_int_at(i, k);
             kK(r)[k] = at >= 0 && at < cnt ? r1(kK(x)[at]) : eval_null_item(x);
@@ -157,8 +159,10 @@ static K eval_gather(K x, K i)
         return prim_squeeze(r);
     }
     K r = ktn(x->t, n);
+    if (!r) return krr("wsfull");
     int w = k_item_size(x->t);
     K nul = prim_null_of(x->t);
+    if (IS_ERR(nul)) { r0(r); return nul; }
     const G *src = kG(x);
     G *dst = kG(r);
     if (i->t == KJ && w == (int)sizeof(J)) {
@@ -168,7 +172,7 @@ static K eval_gather(K x, K i)
     } else {
         for (J k = 0; k < n; k++) {
             J at = eval_int_at(i, k);
-            memcpy(dst + k * w, at >= 0 && at < cnt ? src + at * w : (const G *)&nul->g, (size_t)w);
+            memcpy(dst + k * w, at >= 0 && at < cnt ? src + at * w : (const G *)k_atom_bytes(nul), (size_t)w);
         }
     }
     r0(nul);
@@ -184,15 +188,19 @@ static K eval_table_index(K t, K i)
     if (i->t < 0 && eval_is_int_type(-i->t)) {
         K vals = kK(dict)[1];
         K row = ktn(0, vals->n);
+        if (!row) return krr("wsfull");
         for (J c = 0; c < vals->n; c++) row->n = c, kK(row)[c] = eval_index(kK(vals)[c], i);
         row->n = vals->n;
-        return xD(r1(kK(dict)[0]), prim_squeeze(row));
+        K d = xD(r1(kK(dict)[0]), prim_squeeze(row));
+        return d ? d : krr("wsfull");
     }
     if (i->t > 0 && eval_is_int_type(i->t)) {
         K vals = kK(dict)[1];
         K cols = ktn(0, vals->n);
+        if (!cols) return krr("wsfull");
         for (J c = 0; c < vals->n; c++) kK(cols)[c] = eval_index(kK(vals)[c], i);
-        return xT(xD(r1(kK(dict)[0]), cols));
+        K t = xT(xD(r1(kK(dict)[0]), cols));
+        return t ? t : krr("wsfull");
     }
     return krr("type");
 }
@@ -212,13 +220,41 @@ static J eval_key_find(K keys, K key)
     return keys->n;
 }
 
+/* Step dictionary (`s# keys): the last key not above atom i, by binary search; -1 when
+ * every key is above it. */
+static J eval_step_find(K keys, K i)
+{
+    J lo = 0, hi = keys->n;  /* keys[lo..hi) are unknown; those before lo are <= i */
+    while (lo < hi) {
+        J mid = lo + (hi - lo) / 2;
+        K k = prim_item(keys, mid);
+        K gt = prim_arith(PRIM_OP_GT, k, i);
+        int above = !IS_ERR(gt) && gt->g;
+        r0(k);
+        r0(gt);
+        if (above) hi = mid; else lo = mid + 1;
+    }
+    return lo - 1;
+}
+
 static K eval_dict_index(K d, K i)
 {
     K keys = kK(d)[0], vals = kK(d)[1];
     if (keys->t == XT) return krr("nyi");
     int atom_key = keys->t == 0 ? 1 : i->t < 0;
+    if (!atom_key && i->t == keys->t && keys->a != K_ATTR_SORTED) {
+        K at = prim_hash_find(keys, i);  /* every key found at once, or NULL */
+        if (at && !IS_ERR(at)) {
+            K r = eval_index(vals, at);  /* past the end: nulls */
+            r0(at);
+            return r;
+        }
+        if (at) return at;
+    }
     if (!atom_key && i->t >= 0) {
+        if (eval_work_charge(i->n)) return krr("limit");
         K r = ktn(0, i->n);
+        if (!r) return krr("wsfull");
         for (J k = 0; k < i->n; k++) {
             K ik = prim_item(i, k);
             kK(r)[k] = eval_dict_index(d, ik);
@@ -228,6 +264,10 @@ static K eval_dict_index(K d, K i)
     }
     J at = eval_key_find(keys, i);
     if (at < vals->n) return prim_item(vals, at);
+    if (keys->a == K_ATTR_SORTED && i->t == -keys->t) {
+        at = eval_step_find(keys, i);
+        if (at >= 0) return prim_item(vals, at);
+    }
     return eval_null_item(vals);
 }
 
@@ -254,7 +294,9 @@ K eval_index(K x, K i)
     }
     if (i->t > 0 && eval_is_int_type(i->t)) return eval_gather(x, i);
     if (i->t == 0) {
+        if (eval_work_charge(i->n)) return krr("limit");
         K r = ktn(0, i->n);
+        if (!r) return krr("wsfull");
         for (J k = 0; k < i->n; k++) {
             kK(r)[k] = eval_index(x, kK(i)[k]);
             if (IS_ERR(kK(r)[k])) { K e = kK(r)[k]; kK(r)[k] = NULL; r0(r); return e; }
@@ -280,7 +322,9 @@ K eval_index_depth(K x, K *idx, int n)
         }
         if (x->t < 0) return krr("rank");
         J cnt = x->t == XT ? k_count(x) : x->n;
+        if (eval_work_charge(cnt)) return krr("limit");
         K r = ktn(0, cnt);
+        if (!r) return krr("wsfull");
         for (J k = 0; k < cnt; k++) {
             K item = prim_item(x, k);
             kK(r)[k] = eval_index_depth(item, idx + 1, n - 1);
@@ -292,9 +336,11 @@ K eval_index_depth(K x, K *idx, int n)
     K first = eval_index(x, i);
     if (IS_ERR(first) || n == 1) return first;
     K r;
-    if (i->t < 0 || x->t == XT) r = eval_index_depth(first, idx + 1, n - 1);
+    if (first->t >= K_LAMBDA) r = eval_apply(first, idx + 1, n - 1);  /* (f;g)[1;x]: g x */
+    else if (i->t < 0 || x->t == XT) r = eval_index_depth(first, idx + 1, n - 1);
     else {
-        r = ktn(0, first->n);
+        r = eval_work_charge(first->n) ? NULL : ktn(0, first->n);
+        if (!r) { r0(first); return krr(q_restricted() ? "limit" : "wsfull"); }
         for (J k = 0; k < first->n; k++) {
             K item = prim_item(first, k);
             kK(r)[k] = eval_index_depth(item, idx + 1, n - 1);
@@ -352,6 +398,7 @@ static K eval_apply_binary_n(K f, K *args, int n)
         if (!IS_ERR(r)) return r;
         K text = kp(r->s);
         r0(r);
+        if (!text) return krr("wsfull");
         if (g->t < K_LAMBDA) { r0(text); return r1(g); }
         K h = eval_apply(g, &text, 1);
         r0(text);
@@ -362,7 +409,7 @@ static K eval_apply_binary_n(K f, K *args, int n)
         return eval_amend_names(d, i, g, y);
     if (d->t == -KS) {
         K v = eval_global_get(d->s);
-        if (!v) v = ktn(0, 0);
+        if (!v && !(v = ktn(0, 0))) return krr("wsfull");
         K r = code == PRIM_OP_AT ? eval_amend(v, &i, 1, g, y) : eval_amend_path(v, i, g, y);
         if (IS_ERR(r)) return r;
         if (eval_global_set(d->s, r)) return krr("wsfull");
@@ -387,6 +434,7 @@ K eval_apply_list(K f, K list)
 
 K eval_apply(K f, K *args, int n)
 {
+    if (eval_work_charge(1)) return krr("limit");  /* iterators apply f per item */
     switch (f->t) {
     case K_LAMBDA: return eval_apply_lambda(f, args, n);
     case K_UNARY:
@@ -500,6 +548,7 @@ K eval_table(eval_frame *frame, K t)
     K names = kK(kK(t)[2])[0];
     J ncols = t->n - 3;
     K cols = ktn(0, ncols);
+    if (!cols) return krr("wsfull");
     J rows = -1;
     for (J c = ncols - 1; c >= 0; c--) {
         K v = eval_tree(frame, kK(t)[c + 3]);
@@ -515,7 +564,7 @@ K eval_table(eval_frame *frame, K t)
         K v = kK(cols)[c];
         if (v->t < 0) {
             K take = kj(rows);
-            kK(cols)[c] = prim_apply2(PRIM_OP_TAKE, take, v);
+            kK(cols)[c] = take ? prim_apply2(PRIM_OP_TAKE, take, v) : krr("wsfull");
             r0(take);
             r0(v);
         }

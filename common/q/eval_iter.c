@@ -46,26 +46,29 @@ static J iter_conform(K *args, int n)
 
 /* Store result v (consumed) as item i of *r, a typed vector while all results are atoms
  * of one type (speed only: it saves squeezing a list of atoms), else a general list. */
-static void iter_store(K *r, J i, J cnt, K v)
+static int iter_store(K *r, J i, J cnt, K v)
 {
     if (!*r) {
         int atom = v->t < 0 && v->t > -XT && v->t != -UU;
         *r = ktn(atom ? -v->t : 0, cnt);
+        if (!*r) { r0(v); return -1; }
     }
     K x = *r;
     if (x->t > 0 && v->t == -x->t) {
         int w = k_item_size(x->t);
-        memcpy(kG(x) + i * w, &v->g, (size_t)w);
+        memcpy(kG(x) + i * w, k_atom_bytes(v), (size_t)w);
         r0(v);
-        return;
+        return 0;
     }
     if (x->t > 0) {
         K list = ktn(0, cnt);
+        if (!list) { r0(v); return -1; }
         for (J j = 0; j < i; j++) kK(list)[j] = prim_item(x, j);
         r0(x);
         *r = x = list;
     }
     kK(x)[i] = v;
+    return 0;
 }
 
 /* Release a partly built result of i items. */
@@ -88,7 +91,7 @@ static K iter_each(K f, K *args, int n)
         K v = eval_apply(f, items, n);
         for (int a = 0; a < n; a++) r0(items[a]);
         if (IS_ERR(v)) { iter_drop(r, i); return v; }
-        iter_store(&r, i, cnt, v);
+        if (iter_store(&r, i, cnt, v)) { iter_drop(r, i); return krr("wsfull"); }
     }
     if (r->t == 0) r = prim_squeeze(r);
     if (n == 1 && args[0]->t == XD) return xD(r1(kK(args[0])[0]), r);
@@ -110,8 +113,13 @@ static K iter_identity(K f)
     }
 }
 
-/* Append v to the scan result list. Ownership: v consumed. */
-static void iter_push(K *acc, K v) { if (acc) jk(acc, v); else r0(v); }
+/* Append v to the scan result list *acc; when that fails *acc becomes NULL and the scan
+ * ends in 'wsfull. Ownership: v consumed. */
+static void iter_push(K *acc, K v)
+{
+    if (!*acc) r0(v);
+    else if (!jk(acc, v)) { r0(*acc); *acc = NULL; }
+}
 
 /* Nesting depth of x along first items: converge on a function that wraps its argument
  * (enlist/) would otherwise build a value too deep to compare or free. */
@@ -154,12 +162,16 @@ static K iter_unary_over(K f, K *args, int n, int scan)
         K next = eval_apply(f, &x, 1);
         if (IS_ERR(next)) { r0(x); r0(acc); return next; }
         if (iter_too_deep(next)) { r0(next); r0(x); r0(acc); return krr("stack"); }
+        /* the match below and the step that built next both scale with its size */
+        if (eval_work_charge(next->t == 0 ? next->n : k_count(next) >> EVAL_WORK_VECTOR_SHIFT)) {
+            r0(next); r0(x); r0(acc); return krr("limit");
+        }
         if (!ctl && (k_match(next, x) || k_match(next, args[n - 1]))) { r0(next); break; }
         if (scan) iter_push(&acc, r1(next));
         r0(x);
         x = next;
     }
-    if (scan) { r0(x); return prim_squeeze(acc); }
+    if (scan) { r0(x); return acc ? prim_squeeze(acc) : krr("wsfull"); }
     return x;
 }
 
@@ -177,7 +189,8 @@ static K iter_fold(K f, K *args, int n, int scan)
         if (cnt == 0) {
             if (scan) return r1(args[0]);
             K id = iter_identity(f);
-            return id ? id : ktn(0, 0);
+            if (!id) id = ktn(0, 0);
+            return id ? id : krr("wsfull");
         }
         seed = iter_item(args[0], 0);
         if (scan && f->t == K_BINARY && f->g == PRIM_OP_JOIN && args[0]->t > 0 && args[0]->t < XT) {
@@ -217,7 +230,7 @@ static K iter_fold(K f, K *args, int n, int scan)
         x = v;
         if (scan) iter_push(&acc, r1(x));
     }
-    if (scan) { r0(x); return prim_squeeze(acc); }
+    if (scan) { r0(x); return acc ? prim_squeeze(acc) : krr("wsfull"); }
     return x;
 }
 
@@ -243,6 +256,7 @@ static K iter_prior(K f, K *args, int n)
     K seed = n == 2 ? r1(args[0]) : iter_identity(f);
     if (!seed) seed = x->t > 0 && x->t < XT ? prim_null_of(x->t) : k_identity();
     K r = ktn(0, cnt);
+    if (!r) { r0(seed); return krr("wsfull"); }
     K prev = seed;
     for (J i = 0; i < cnt; i++) {
         K item = iter_item(x, i);
@@ -264,6 +278,7 @@ static K iter_side(K f, K x, K y, int right)
     J cnt = iter_count(list);
     if (cnt < 0) return eval_apply2(f, x, y);
     K r = ktn(0, cnt);
+    if (!r) return krr("wsfull");
     for (J i = 0; i < cnt; i++) {
         K item = iter_item(list, i);
         K v = right ? eval_apply2(f, x, item) : eval_apply2(f, item, y);
@@ -283,6 +298,7 @@ K eval_iter_apply(K d, K *args, int n)
         K g = eval_global_get(f->s);
         if (!g) return krr(f->s);
         K dd = k_func(d->t, 1);
+        if (!dd) { r0(g); return krr("wsfull"); }
         kK(dd)[0] = g;
         K r = eval_iter_apply(dd, args, n);
         r0(dd);

@@ -36,6 +36,7 @@ static int eval_ns_index(S name, int create)
     e->name = name;
     e->keys = ktn(KS, 0);
     e->vals = ktn(0, 0);
+    if (!e->keys || !e->vals) { r0(e->keys); r0(e->vals); return -1; }
     return eval_dir.n++;
 }
 
@@ -104,10 +105,12 @@ K eval_namespace_dict(S name)
     int i = eval_ns_index(name, 0);
     if (i < 0) return NULL;
     K keys = ktn(KS, 1), vals = ktn(0, 1);
+    if (!keys || !vals) { r0(keys); r0(vals); return NULL; }
     kS(keys)[0] = ss("");
     kK(vals)[0] = k_identity();
-    jv(&keys, eval_dir.ns[i].keys);
-    for (J j = 0; j < eval_dir.ns[i].vals->n; j++) jk(&vals, r1(kK(eval_dir.ns[i].vals)[j]));
+    int ok = jv(&keys, eval_dir.ns[i].keys) != NULL;
+    for (J j = 0; ok && j < eval_dir.ns[i].vals->n; j++) ok = jk(&vals, r1(kK(eval_dir.ns[i].vals)[j])) != NULL;
+    if (!ok) { r0(keys); r0(vals); return NULL; }
     return xD(keys, vals);
 }
 
@@ -124,8 +127,9 @@ int eval_global_store(S ctx, S name, K value)
         kK(e->vals)[at] = value;
         return 0;
     }
-    js(&e->keys, key);
-    jk(&e->vals, value);
+    /* keys and vals stay the same length: a key whose value cannot be added goes again */
+    if (!js(&e->keys, key)) { r0(value); return -1; }
+    if (!jk(&e->vals, value)) { e->keys->n--; return -1; }
     return 0;
 }
 

@@ -130,6 +130,24 @@ _Noreturn void q_exit(int code)
     exit(code);
 }
 
+/* \c: the console's rows and columns (kept for \c queries; display does not wrap). */
+static I sys_console[2] = { 25, 80 };
+
+static K sys_console_size(const char *arg)
+{
+    if (*arg) {
+        int rows, cols;
+        if (sscanf(arg, "%d %d", &rows, &cols) != 2 || rows < 10 || cols < 10) return krr("domain");
+        sys_console[0] = rows;
+        sys_console[1] = cols;
+        return k_identity();
+    }
+    K r = ktn(KI, 2);
+    if (!r) return krr("wsfull");
+    memcpy(kI(r), sys_console, sizeof sys_console);
+    return r;
+}
+
 static K sys_dispatch(const char *cmd, const char *arg)
 {
     if (!strcmp(cmd, "\\")) q_exit(0);  /* the line \\ (restricted mode stops it earlier) */
@@ -160,6 +178,7 @@ static K sys_dispatch(const char *cmd, const char *arg)
     }
     if (!strcmp(cmd, "v") || !strcmp(cmd, "a") || !strcmp(cmd, "f")) return sys_names(arg, cmd[0]);
     if (!strcmp(cmd, "l")) return sys_load(arg);
+    if (!strcmp(cmd, "c")) return sys_console_size(arg);
     if (!strcmp(cmd, "x")) {
         /* \x .z.pg: the handler is undefined again, so its default applies (§5.5) */
         eval_global_delete(eval_namespace(), ss(arg));
@@ -173,10 +192,22 @@ static int sys_restricted;
 void q_restrict_set(int on) { sys_restricted = on != 0; }
 int q_restricted(void) { return sys_restricted; }
 
+/* Work done since the outermost evaluation began, in items touched (restricted only). */
+static J sys_work_units;
+
+void eval_work_reset(void) { sys_work_units = 0; }
+
+int eval_work_charge(J n)
+{
+    if (!sys_restricted) return 0;
+    sys_work_units += n > 0 ? n : 1;
+    return sys_work_units > EVAL_RESTRICTED_WORK ? -1 : 0;
+}
+
 /* Commands allowed in restricted mode: they only read or set interpreter state. */
 static int sys_is_safe(const char *name)
 {
-    static const char *const safe[] = { "d", "t", "ts", "p", "v", "a", "f", "x", "S" };
+    static const char *const safe[] = { "d", "t", "ts", "p", "v", "a", "f", "x", "S", "c" };
     for (size_t i = 0; i < sizeof safe / sizeof *safe; i++)
         if (!strcmp(name, safe[i])) return 1;
     return 0;

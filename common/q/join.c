@@ -18,13 +18,15 @@ static K join_gather_null(K col, K idx)
     int w = qsql_width(col->t);
     if (!w || w > 8) {
         K safe = ktn(KJ, n);
+        if (!safe) return krr("wsfull");
         for (J i = 0; i < n; i++) kJ(safe)[i] = ix[i] < 0 ? col->n : ix[i];
         K r = eval_index(col, safe);
         r0(safe);
         return r;
     }
     K null = prim_null_of(col->t);
-    K r = ktn(col->t, n);
+    K r = IS_ERR(null) ? NULL : ktn(col->t, n);
+    if (!r) { r0(null); return krr("wsfull"); }
     const G *nb = (const G *)&null->g;
     for (J i = 0; i < n; i++)
         memcpy(kG(r) + i * w, ix[i] < 0 ? nb : kG(col) + ix[i] * w, (size_t)w);
@@ -38,6 +40,7 @@ K join_find_rows(K keys, K probe)
 {
     J nk = keys->n ? k_count(kK(keys)[0]) : 0, np = probe->n ? k_count(kK(probe)[0]) : 0;
     K both = ktn(0, keys->n);
+    if (!both) return krr("wsfull");
     for (J c = 0; c < keys->n; c++) {
         K j = prim_join(kK(keys)[c], kK(probe)[c]);
         if (IS_ERR(j)) { for (J d = c; d < keys->n; d++) kK(both)[d] = k_identity(); r0(both); return j; }
@@ -48,10 +51,11 @@ K join_find_rows(K keys, K probe)
     r0(both);
     if (err) return err;
     J *row_of = malloc((size_t)(g.n ? g.n : 1) * sizeof(J));
+    K out = row_of ? ktn(KJ, np) : NULL;
+    if (!out) { free(row_of); qsql_groups_free(&g); return krr("wsfull"); }
     for (J k = 0; k < g.n; k++) row_of[k] = -1;
     const I *ids = kI(g.ids);
     for (J r = nk - 1; r >= 0; r--) row_of[ids[r]] = r;  /* first occurrence wins */
-    K out = ktn(KJ, np);
     for (J r = 0; r < np; r++) kJ(out)[r] = row_of[ids[nk + r]];
     free(row_of);
     qsql_groups_free(&g);
@@ -62,6 +66,7 @@ K join_find_rows(K keys, K probe)
 static K join_columns(K t, K names)
 {
     K out = ktn(0, names->n);
+    if (!out) return NULL;
     for (J c = 0; c < names->n; c++) {
         K col = table_column(t, kS(names)[c]);
         if (!col) { for (J d = c; d < names->n; d++) kK(out)[d] = k_identity(); r0(out); return NULL; }
@@ -96,9 +101,10 @@ static K join_keyed(K x, K y, int kind)
     }
     K names = k_copy(kK(t->k)[0]), cols = k_copy(kK(t->k)[1]);
     K vnames = kK(valt->k)[0], vcols = kK(valt->k)[1];
-    K err = NULL;
+    K err = names && cols ? NULL : krr("wsfull");
     for (J v = 0; v < vnames->n && !err; v++) {
         K got = join_gather_null(kK(vcols)[v], at);
+        if (IS_ERR(got)) { err = got; break; }
         J c = -1;
         for (J k = 0; k < names->n; k++) if (kS(names)[k] == kS(vnames)[v]) c = k;
         if (kind == JOIN_PLUS) {
@@ -110,6 +116,7 @@ static K join_keyed(K x, K y, int kind)
         } else if (c >= 0 && kind == JOIN_LEFT) {
             /* unmatched rows keep x's value */
             K mix = ktn(0, at->n);
+            if (!mix) { r0(got); err = krr("wsfull"); break; }
             for (J r = 0; r < at->n; r++)
                 kK(mix)[r] = kJ(at)[r] >= 0 ? prim_item(got, r) : prim_item(kK(cols)[c], r);
             r0(got);
@@ -117,7 +124,8 @@ static K join_keyed(K x, K y, int kind)
         }
         if (IS_ERR(got)) { err = got; break; }
         if (c >= 0) { r0(kK(cols)[c]); kK(cols)[c] = got; }
-        else { js(&names, kS(vnames)[v]); jk(&cols, got); }
+        else if (!js(&names, kS(vnames)[v])) { r0(got); err = krr("wsfull"); }
+        else if (!jk(&cols, got)) err = krr("wsfull");
     }
     r0(at);
     r0(t);
@@ -200,6 +208,7 @@ K join_aj(K c, K t, K q, int zero)
     if (tt->t != tq->t || !w || w > 8 || w == 1) return krr("type");
     /* group ids shared by both sides: quotes first, then trades */
     K both = ktn(0, neq);
+    if (!both) return krr("wsfull");
     for (J k = 0; k < neq; k++) {
         K a = table_column(q, kS(c)[k]), b = table_column(t, kS(c)[k]);
         kK(both)[k] = a && b ? prim_join(a, b) : krr(kS(c)[k]);
@@ -215,10 +224,16 @@ K join_aj(K c, K t, K q, int zero)
     J *start = calloc((size_t)g.n + 1, sizeof(J));
     J *perm = malloc((size_t)(nq ? nq : 1) * sizeof(J));
     J *times = malloc((size_t)(nq ? nq : 1) * sizeof(J));
+    J *fill = malloc((size_t)(g.n ? g.n : 1) * sizeof(J));
+    K match = ktn(KJ, nt);
+    if (!start || !perm || !times || !fill || !match) {
+        free(start); free(perm); free(times); free(fill); r0(match);
+        if (neq) qsql_groups_free(&g);
+        return krr("wsfull");
+    }
     const I *ids = g.ids ? kI(g.ids) : NULL;
     for (J r = 0; r < nq; r++) start[(ids ? ids[r] : 0) + 1]++;
     for (J k = 0; k < g.n; k++) start[k + 1] += start[k];
-    J *fill = malloc((size_t)(g.n ? g.n : 1) * sizeof(J));
     memcpy(fill, start, (size_t)g.n * sizeof(J));
     for (J r = 0; r < nq; r++) {
         J at = fill[ids ? ids[r] : 0]++;
@@ -226,7 +241,6 @@ K join_aj(K c, K t, K q, int zero)
         times[at] = join_time(kG(tq), w, r);
     }
     free(fill);
-    K match = ktn(KJ, nt);
     for (J r = 0; r < nt; r++) {
         J grp = ids ? ids[nq + r] : 0;
         J lo = start[grp], hi = start[grp + 1], x = join_time(kG(tt), w, r);
@@ -240,18 +254,22 @@ K join_aj(K c, K t, K q, int zero)
     if (neq) qsql_groups_free(&g);
     K names = k_copy(kK(t->k)[0]), cols = k_copy(kK(t->k)[1]);
     K qn = kK(q->k)[0];
-    for (J k = 0; k < qn->n; k++) {
+    int ok = names && cols;
+    for (J k = 0; ok && k < qn->n; k++) {
         S name = kS(qn)[k];
         int is_key = 0;
         for (J j = 0; j < neq; j++) is_key |= kS(c)[j] == name;
         if (is_key || (name == tname && !zero)) continue;
         K got = join_gather_null(kK(kK(q->k)[1])[k], match);
+        if (IS_ERR(got)) { r0(match); r0(names); r0(cols); return got; }
         J at = -1;
         for (J j = 0; j < names->n; j++) if (kS(names)[j] == name) at = j;
         if (at >= 0) { r0(kK(cols)[at]); kK(cols)[at] = got; }
-        else { js(&names, name); jk(&cols, got); }
+        else if (!js(&names, name)) { r0(got); ok = 0; }
+        else ok = jk(&cols, got) != NULL;
     }
     r0(match);
+    if (!ok) { r0(names); r0(cols); return krr("wsfull"); }
     K r = xT(xD(names, cols));
     return r ? r : krr("length");
 }

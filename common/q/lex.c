@@ -111,6 +111,7 @@ static K lex_string(lex_state *ls)
 {
     J start = ls->pos++;
     K s = ktn(KC, 0);
+    if (!s) return krr("wsfull");
     while (ls->pos < ls->len && ls->src[ls->pos] != '"') {
         char c = ls->src[ls->pos++];
         if (c == '\\') {
@@ -135,11 +136,11 @@ static K lex_string(lex_state *ls)
             }
         }
         G g = (G)c;
-        ja(&s, &g);
+        if (!ja(&s, &g)) { r0(s); return krr("wsfull"); }
     }
     if (ls->pos >= ls->len) { r0(s); (void)start; return krr("\""); }
     ls->pos++;
-    if (s->n == 1) { K a = kc(kC(s)[0]); r0(s); return a; }
+    if (s->n == 1) { K a = kc(kC(s)[0]); r0(s); return a ? a : krr("wsfull"); }
     return s;
 }
 
@@ -151,12 +152,14 @@ static int lex_is_symchar(char c)
 static K lex_symbols(lex_state *ls)
 {
     K v = ktn(KS, 0);
+    if (!v) return krr("wsfull");
     while (lex_at(ls, ls->pos) == '`') {
         J s = ++ls->pos;
         while (ls->pos < ls->len && lex_is_symchar(ls->src[ls->pos])) ls->pos++;
-        js(&v, sn(ls->src + s, (I)(ls->pos - s)));
+        S name = sn(ls->src + s, (I)(ls->pos - s));
+        if (!name || !js(&v, name)) { r0(v); return krr("wsfull"); }
     }
-    if (v->n == 1) { K a = ks(kS(v)[0]); r0(v); return a; }
+    if (v->n == 1) { K a = ks(kS(v)[0]); r0(v); return a ? a : krr("wsfull"); }
     return v;
 }
 
@@ -203,7 +206,8 @@ static int lex_line_start(lex_state *ls)
         ls->pos = e;
         lex_token *t = lex_last(ls);
         if (t && t->kind != LEX_SEMI && lex_push(ls, LEX_SEMI, i, NULL)) return -1;
-        if (lex_push(ls, LEX_SYSTEM, s, kpn((S)ls->src + s, e - s))) return -1;
+        K cmd = kpn((S)ls->src + s, e - s);
+        if (!cmd || lex_push(ls, LEX_SYSTEM, s, cmd)) return -1;
         return 1;
     }
     return 0;
@@ -310,6 +314,7 @@ static K lex_step(lex_state *ls)
     }
     if (c == '`') {
         K v = lex_symbols(ls);
+        if (IS_ERR(v)) return v;
         return lex_push(ls, LEX_SYMBOL, start, v) ? krr("wsfull") : NULL;
     }
     if (lex_is_alpha(c) || (c == '.' && lex_is_alpha(lex_at(ls, ls->pos + 1)))) {

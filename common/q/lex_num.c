@@ -240,6 +240,7 @@ static K num_vector_text(const char *t, J n)
     if (t[0] == '0' && t[1] == 'x') {
         J digits = n - 2, bytes = (digits + 1) / 2;
         K v = ktn(KG, bytes);
+        if (!v) return NULL;
         for (J i = 0; i < bytes; i++) {
             int hi = 0;
             for (int k = 0; k < 2; k++) {
@@ -255,6 +256,7 @@ static K num_vector_text(const char *t, J n)
         return v;
     }
     K v = ktn(KB, n - 1);
+    if (!v) return NULL;
     for (J i = 0; i < n - 1; i++) kG(v)[i] = (G)(t[i] == '1');
     return v;
 }
@@ -428,15 +430,16 @@ K lex_num_run_take(lex_num_run *run)
     int type = run->n ? num_run_type(run) : -1;
     if (type <= 0) { lex_num_run_free(run); return krr("parse"); }
     K v = ktn(type, run->n);
+    if (!v) { lex_num_run_free(run); return krr("wsfull"); }
     for (J i = 0; i < run->n; i++)
         if (num_store(v, i, type, &run->items[i])) { r0(v); lex_num_run_free(run); return krr("parse"); }
     int n = (int)run->n;
     lex_num_run_free(run);
     if (n == 1) {
         K a = ka(-type);
-        memcpy(&a->g, kG(v), (size_t)k_item_size(type));
+        if (a) memcpy(k_atom_bytes(a), kG(v), (size_t)k_item_size(type));
         r0(v);
-        return a;
+        return a ? a : krr("wsfull");
     }
     return v;
 }

@@ -10,7 +10,10 @@
 #include <string.h>
 
 #define PARSE_MAX_DEPTH 256
+#define PARSE_MAX_TERMS 4096  /* terms in one expression: each nests the tree one level, so
+                               * more would overflow the C stack building or freeing it */
 #define PARSE_MAX_PARAMS 8
+#define PARSE_WORK_SHIFT 4  /* a source byte costs 1/16 of the restricted work unit */
 #define PARSE_IMPLICIT_PARAMS 3
 
 typedef struct parse_lambda {
@@ -18,6 +21,7 @@ typedef struct parse_lambda {
     int explicit;      /* a [params] signature was written */
     K params;          /* symbol vector */
     K locals;          /* symbol vector of assigned names */
+    int oom;           /* a name could not be recorded: the lambda fails with 'wsfull */
 } parse_lambda;
 
 typedef struct parse_state {
@@ -44,6 +48,16 @@ static K parse_table_body(parse_state *ps);
 static K parse_template(parse_state *ps, S word);
 static int parse_phrase_stop(parse_state *ps, lex_token *t);
 
+/* x as built by knk from freshly made parts, or 'wsfull when x or any part could not be
+ * allocated. Ownership: consumes x; returns new. */
+static K parse_built(K x)
+{
+    for (J i = 0; x && i < x->n; i++)
+        if (!kK(x)[i]) { r0(x); x = NULL; }
+    return x ? x : krr("wsfull");
+}
+
+
 static lex_token *parse_peek(parse_state *ps) { return &ps->toks.tok[ps->at]; }
 
 static int parse_ends_expr(int kind)
@@ -67,12 +81,13 @@ static K parse_closing_error(int kind)
 static K parse_stmts(parse_state *ps, int close)
 {
     K list = ktn(0, 0);
+    if (!list) return krr("wsfull");
     int phrase = ps->phrase;
     ps->phrase = 0;  /* qSQL words and commas are ordinary inside brackets */
     for (;;) {
         K e = parse_expr(ps);
         if (e && IS_ERR(e)) { r0(list); ps->phrase = phrase; return e; }
-        jk(&list, e);
+        if (!jk(&list, e)) { r0(list); ps->phrase = phrase; return krr("wsfull"); }
         lex_token *t = parse_peek(ps);
         if (t->kind == LEX_SEMI) { ps->at++; continue; }
         ps->phrase = phrase;
@@ -99,7 +114,7 @@ static void parse_note_local(parse_state *ps, S name)
 {
     if (!ps->lam || strchr(name, '.')) return;
     if (parse_has_sym(ps->lam->params, name) || parse_has_sym(ps->lam->locals, name)) return;
-    js(&ps->lam->locals, name);
+    if (!js(&ps->lam->locals, name)) ps->lam->oom = 1;
 }
 
 /* A lambda: '{' [params] stmts '}'. */
@@ -108,15 +123,19 @@ static K parse_lambda_term(parse_state *ps)
     J start = parse_peek(ps)->pos;
     ps->at++;
     parse_lambda lam = { .implicit_rank = 1, .explicit = 0, .params = ktn(KS, 0),
-                         .locals = ktn(KS, 0) };
+                         .locals = ktn(KS, 0), .oom = 0 };
     lex_token *t = parse_peek(ps);
-    K err = NULL;
-    if (t->kind == LEX_LBRACKET) {
+    K err = lam.params && lam.locals ? NULL : krr("wsfull");
+    if (!err && t->kind == LEX_LBRACKET) {
         lam.explicit = 1;
         ps->at++;
         for (;;) {
             t = parse_peek(ps);
-            if (t->kind == LEX_NAME) { js(&lam.params, t->name); ps->at++; t = parse_peek(ps); }
+            if (t->kind == LEX_NAME) {
+                if (!js(&lam.params, t->name)) { err = krr("wsfull"); break; }
+                ps->at++;
+                t = parse_peek(ps);
+            }
             if (t->kind == LEX_SEMI) { ps->at++; continue; }
             if (t->kind == LEX_RBRACKET) { ps->at++; break; }
             err = krr("parse");
@@ -129,24 +148,32 @@ static K parse_lambda_term(parse_state *ps)
     K body = err ? NULL : parse_stmts(ps, LEX_RBRACE);
     ps->lam = outer;
     if (!err && IS_ERR(body)) { err = body; body = NULL; }
+    if (!err && lam.oom) err = krr("wsfull");
     if (err) { r0(lam.params); r0(lam.locals); r0(body); return err; }
     if (!lam.explicit) {
         static const char *const implicit[PARSE_IMPLICIT_PARAMS] = { "x", "y", "z" };
-        for (int i = 0; i < lam.implicit_rank; i++) js(&lam.params, ss(implicit[i]));
+        for (int i = 0; i < lam.implicit_rank && !lam.oom; i++)
+            lam.oom = !js(&lam.params, ss(implicit[i]));
     }
     J end = ps->toks.tok[ps->at - 1].end;
     K src = kpn((S)ps->src + start, end - start);
     K f = k_func(K_LAMBDA, PARSE_LAMBDA_SLOTS);
-    kK(f)[0] = src;
-    kK(f)[1] = ks(eval_namespace());
-    kK(f)[PARSE_LAMBDA_PARAMS] = lam.params;
     /* locals exclude params (a param assigned stays a param) */
     K locals = ktn(KS, 0);
-    for (J i = 0; i < lam.locals->n; i++)
-        if (!parse_has_sym(lam.params, kS(lam.locals)[i])) js(&locals, kS(lam.locals)[i]);
+    for (J i = 0; locals && i < lam.locals->n; i++)
+        if (!parse_has_sym(lam.params, kS(lam.locals)[i]) && !js(&locals, kS(lam.locals)[i]))
+            lam.oom = 1;
     r0(lam.locals);
-    kK(f)[PARSE_LAMBDA_LOCALS] = locals;
     K seq = ktn(0, body->n + 1);
+    K context = ks(eval_namespace());
+    if (lam.oom || !src || !f || !locals || !seq || !context) {
+        r0(lam.params); r0(body); r0(src); r0(f); r0(locals); r0(seq); r0(context);
+        return krr("wsfull");
+    }
+    kK(f)[0] = src;
+    kK(f)[1] = context;
+    kK(f)[PARSE_LAMBDA_PARAMS] = lam.params;
+    kK(f)[PARSE_LAMBDA_LOCALS] = locals;
     kK(seq)[0] = eval_special(EVAL_SEQ);
     for (J i = 0; i < body->n; i++) {
         K s = kK(body)[i];
@@ -164,6 +191,7 @@ static K parse_brackets(parse_state *ps, K head)
     K args = parse_stmts(ps, LEX_RBRACKET);
     if (IS_ERR(args)) { r0(head); return args; }
     K app = ktn(0, args->n + 1);
+    if (!app) { r0(head); r0(args); return krr("wsfull"); }
     kK(app)[0] = head;
     for (J i = 0; i < args->n; i++) {
         K a = kK(args)[i];
@@ -180,6 +208,7 @@ static K parse_control(parse_state *ps, int code)
     K args = parse_stmts(ps, LEX_RBRACKET);
     if (IS_ERR(args)) return args;
     K node = ktn(0, args->n + 1);
+    if (!node) { r0(args); return krr("wsfull"); }
     kK(node)[0] = eval_special(code);
     for (J i = 0; i < args->n; i++) {
         K a = kK(args)[i];
@@ -201,16 +230,17 @@ static K parse_paren(parse_state *ps, int *verb)
         K node = e ? r1(e) : ktn(0, 0);
         r0(items);
         *verb = 0;
-        return node;
+        return node ? node : krr("wsfull");
     }
     K node = ktn(0, items->n + 1);
+    if (!node) { r0(items); return krr("wsfull"); }
     kK(node)[0] = prim_keyword(ss("enlist"));
     for (J i = 0; i < items->n; i++) {
         K a = kK(items)[i];
         kK(node)[i + 1] = a ? r1(a) : k_identity();
     }
     r0(items);
-    return node;
+    return parse_built(node);
 }
 
 static int parse_control_code(S name)
@@ -229,7 +259,7 @@ static K parse_term(parse_state *ps, int *verb)
     *verb = 0;
     switch (t->kind) {
     case LEX_CONST: node = r1(t->value); ps->at++; break;
-    case LEX_SYMBOL: node = knk(1, r1(t->value)); ps->at++; break;
+    case LEX_SYMBOL: node = parse_built(knk(1, r1(t->value))); ps->at++; break;
     case LEX_NAME: {
         int code = parse_control_code(t->name);
         ps->at++;
@@ -254,6 +284,7 @@ static K parse_term(parse_state *ps, int *verb)
         ps->at++;
         return krr("parse");
     }
+    if (!node) return krr("wsfull");
     if (IS_ERR(node)) return node;
     for (;;) {
         t = parse_peek(ps);
@@ -263,6 +294,7 @@ static K parse_term(parse_state *ps, int *verb)
             *verb = 0;
         } else if (t->kind == LEX_ITER && !t->spaced) {
             node = knk(2, k_prim(K_ITERATOR, t->code), node);
+            if (!node || !kK(node)[0]) { r0(node); return krr("wsfull"); }
             ps->at++;
             *verb = 1;
         } else {
@@ -297,11 +329,11 @@ static K parse_build(parse_item *items, J lo, J hi)
         items[lo + 1].node = NULL;
         K right = parse_build(items, lo + 2, hi);
         if (right && IS_ERR(right)) { r0(node); r0(op); return right; }
-        return knk(3, op, node, right ? right : eval_hole());
+        return parse_built(knk(3, op, node, right ? right : eval_hole()));
     }
     K right = parse_build(items, lo + 1, hi);
     if (right && IS_ERR(right)) { r0(node); return right; }
-    return knk(2, node, right);
+    return parse_built(knk(2, node, right));
 }
 
 /* Implicit composition (§2.10 rule 5): items end with a dangling verb and more than a
@@ -314,21 +346,26 @@ static K parse_composition(parse_item *items, J n)
     J end = items[n - 2].verb ? n - 1 : n - 2;
     if (end <= 0) return NULL;
     K node = ktn(0, 1);
+    if (!node) return krr("wsfull");
     kK(node)[0] = eval_special(EVAL_COMPOSE);
+    int oom = 0;  /* keep taking the items, so none is freed twice */
     for (J i = 0; i < end;) {
         if (!items[i].verb && i + 1 < end && items[i + 1].verb) {
-            jk(&node, knk(3, items[i + 1].node, items[i].node, eval_hole()));
+            K part = knk(3, items[i + 1].node, items[i].node, eval_hole());
+            oom |= !part || !jk(&node, part);
             items[i].node = items[i + 1].node = NULL;
             i += 2;
         } else {
-            jk(&node, items[i].node);
+            oom |= !jk(&node, items[i].node);
             items[i].node = NULL;
             i++;
         }
     }
-    if (end == n - 1) jk(&node, items[n - 1].node);
-    else jk(&node, knk(3, items[n - 1].node, items[n - 2].node, eval_hole()));
+    K last = end == n - 1 ? items[n - 1].node
+           : knk(3, items[n - 1].node, items[n - 2].node, eval_hole());
+    oom |= !last || !jk(&node, last);
     items[n - 1].node = items[n - 2].node = NULL;
+    if (oom) { r0(node); return krr("wsfull"); }
     return node;
 }
 
@@ -341,10 +378,10 @@ static K parse_assign(parse_state *ps, K node, lex_token *g)
     if (IS_ERR(rhs)) { r0(node); return rhs; }
     if (g->code == PRIM_OP_COLON) {
         if (node->t == -KS) parse_note_local(ps, node->s);
-        return knk(3, k_prim(K_BINARY, PRIM_OP_COLON), node, rhs);
+        return parse_built(knk(3, k_prim(K_BINARY, PRIM_OP_COLON), node, rhs));
     }
-    if (g->code == PRIM_OP_IDENT) return knk(3, eval_special(EVAL_GASSIGN), node, rhs);
-    return knk(4, eval_special(EVAL_OPASSIGN), node, k_prim(K_BINARY, g->code), rhs);
+    if (g->code == PRIM_OP_IDENT) return parse_built(knk(3, eval_special(EVAL_GASSIGN), node, rhs));
+    return parse_built(knk(4, eval_special(EVAL_OPASSIGN), node, k_prim(K_BINARY, g->code), rhs));
 }
 
 static K parse_expr(parse_state *ps)
@@ -352,6 +389,7 @@ static K parse_expr(parse_state *ps)
     if (++ps->depth > PARSE_MAX_DEPTH) { ps->depth--; return krr("stack"); }
     J n = 0, cap = 8;
     parse_item *items = malloc((size_t)cap * sizeof *items);
+    if (!items) { ps->depth--; return krr("wsfull"); }
     K result = NULL;
     for (;;) {
         lex_token *t = parse_peek(ps);
@@ -361,7 +399,7 @@ static K parse_expr(parse_state *ps)
             ps->at++;
             K e = parse_expr(ps);
             if (e && IS_ERR(e)) { result = e; break; }
-            result = knk(2, eval_special(EVAL_RETURN), e ? e : k_identity());
+            result = parse_built(knk(2, eval_special(EVAL_RETURN), e ? e : k_identity()));
             break;
         }
         if (t->kind == LEX_SIGNAL || t->kind == LEX_SYSTEM) {
@@ -371,7 +409,7 @@ static K parse_expr(parse_state *ps)
             if (!arg) arg = parse_expr(ps);
             if (!arg) arg = k_identity();
             if (IS_ERR(arg)) { result = arg; break; }
-            result = knk(2, eval_special(code), arg);
+            result = parse_built(knk(2, eval_special(code), arg));
             break;
         }
         int verb = 0;
@@ -392,6 +430,7 @@ static K parse_expr(parse_state *ps)
             if (IS_ERR(a)) { result = a; break; }
             node = a;
         }
+        if (n == PARSE_MAX_TERMS) { r0(node); result = krr("stack"); break; }
         if (n == cap) {
             cap *= 2;
             parse_item *p = realloc(items, (size_t)cap * sizeof *p);
@@ -415,7 +454,7 @@ static K parse_expr(parse_state *ps)
         n++;
     }
     K tree = parse_composition(items, n);
-    if (!tree) tree = parse_build(items, 0, n);
+    if (!tree) tree = parse_build(items, 0, n);  /* NULL: an empty statement */
     parse_items_free(items, n);
     return tree;
 }
@@ -434,6 +473,7 @@ static K parse_table_body(parse_state *ps)
 {
     J nkeys = -1;
     K names = ktn(KS, 0), exprs = ktn(0, 0);
+    if (!names || !exprs) { r0(names); r0(exprs); return krr("wsfull"); }
     int close = LEX_RBRACKET;
     ps->at++;
     for (;;) {
@@ -459,20 +499,23 @@ static K parse_table_body(parse_state *ps)
             r0(names); r0(exprs);
             return e && IS_ERR(e) ? e : (r0(e), krr("parse"));
         }
-        js(&names, name);
-        jk(&exprs, e);
+        if (!js(&names, name)) { r0(e); r0(names); r0(exprs); return krr("wsfull"); }
+        if (!jk(&exprs, e)) { r0(names); r0(exprs); return krr("wsfull"); }
     }
     K node = ktn(0, exprs->n + 3);
+    if (!node) { r0(names); r0(exprs); return krr("wsfull"); }
     kK(node)[0] = eval_special(EVAL_TABLE);
     kK(node)[1] = kj(nkeys);
     kK(node)[2] = knk(1, names);
     for (J i = 0; i < exprs->n; i++) kK(node)[i + 3] = r1(kK(exprs)[i]);
     r0(exprs);
-    return node;
+    return parse_built(node);
 }
 
 K parse_source(const char *src, J len)
 {
+    /* restricted: text built at run time (parse 9999999#"1+") costs its lexing */
+    if (eval_work_charge(len >> PARSE_WORK_SHIFT)) return krr("limit");
     parse_state ps = { .at = 0, .src = src, .depth = 0, .lam = NULL };
     K err = lex_run(&ps.toks, src, len);
     if (err) return err;
@@ -486,6 +529,7 @@ K parse_source(const char *src, J len)
         return tree;
     }
     K seq = ktn(0, stmts->n + 1);
+    if (!seq) { r0(stmts); return krr("wsfull"); }
     kK(seq)[0] = eval_special(EVAL_SEQ);
     for (J i = 0; i < stmts->n; i++) {
         K s = kK(stmts)[i];
@@ -536,8 +580,8 @@ static K parse_phrase(parse_state *ps, int stop, K *names, K *trees)
     *names = ktn(KS, 0);
     *trees = ktn(0, 0);
     ps->phrase = stop;
-    K err = NULL;
-    for (;;) {
+    K err = *names && *trees ? NULL : krr("wsfull");
+    while (!err) {
         lex_token *t = parse_peek(ps);
         S name = NULL;
         if (t->kind == LEX_NAME && t[1].kind == LEX_GLYPH && t[1].code == PRIM_OP_COLON
@@ -548,8 +592,8 @@ static K parse_phrase(parse_state *ps, int stop, K *names, K *trees)
         K e = parse_expr(ps);
         if (!e) { err = krr("parse"); break; }
         if (IS_ERR(e)) { err = e; break; }
-        js(names, name ? name : qsql_column_name(e));
-        jk(trees, e);
+        if (!js(names, name ? name : qsql_column_name(e))) { r0(e); err = krr("wsfull"); break; }
+        if (!jk(trees, e)) { err = krr("wsfull"); break; }
         t = parse_peek(ps);
         if (t->kind == LEX_GLYPH && t->code == PRIM_OP_JOIN && (stop & PARSE_STOP_COMMA)) {
             ps->at++;
@@ -589,7 +633,11 @@ static K parse_template(parse_state *ps, S word)
                 r0(args); r0(limit); return krr("nyi");
             }
             K grade = prim_keyword(ss(op->g == PRIM_OP_GT ? "idesc" : "iasc"));
-            limit = knk(2, limit, knk(1, knk(2, grade, r1(kK(order)[1]))));
+            K by = knk(1, knk(2, grade, r1(kK(order)[1])));
+            limit = knk(2, limit, by);
+            if (!limit || !by || !kK(by)[0] || !kK(kK(by)[0])[0]) {
+                r0(args); r0(limit); return krr("wsfull");
+            }
         }
         r0(args);
     }
@@ -621,7 +669,7 @@ static K parse_template(parse_state *ps, S word)
     if (!texp) texp = krr("parse");
     if (IS_ERR(texp)) return parse_template_fail(texp, parts, 5);
     K where = ktn(0, 0);
-    if (parse_is_word(parse_peek(ps), "where")) {
+    if (where && parse_is_word(parse_peek(ps), "where")) {
         ps->at++;
         K wn, wt;
         err = parse_phrase(ps, PARSE_STOP_COMMA | (outer & PARSE_STOP_WORDS), &wn, &wt);
@@ -630,6 +678,7 @@ static K parse_template(parse_state *ps, S word)
         r0(where);
         where = knk(1, wt);
     }
+    if (!where) { r0(texp); return parse_template_fail(krr("wsfull"), parts, 5); }
     K spec = qsql_template_build(kind, distinct, texp, where, parts);
     return spec;
 }

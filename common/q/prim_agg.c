@@ -143,7 +143,7 @@ static K agg_bool_map(K x, int want_null, agg_vec_fn self)
     if (x->t >= K_LAMBDA || x == k_identity()) return kb(want_null && x == k_identity());
     if (!want_null && (t == KS || x->t >= XT)) return krr("type");
     K v = x->t < 0 ? ktn(t, 1) : r1(x);
-    if (x->t < 0) memcpy(kG(v), &x->g, (size_t)k_item_size(t));
+    if (x->t < 0) memcpy(kG(v), k_atom_bytes(x), (size_t)k_item_size(t));
     K r = ktn(KB, v->n);
     for (J i = 0; i < v->n; i++) {
         if (want_null) kG(r)[i] = (G)prim_is_null_item(v, i);
@@ -331,6 +331,7 @@ static K agg_running(K x, int op)
     J n = x->n;
     if (x->t == KJ && op == PRIM_OP_PLUS) {
         K r = ktn(KJ, n);
+        if (!r) return krr("wsfull");
         uint64_t s = 0;
         for (J i = 0; i < n; i++) { s += kJ(x)[i] == nj ? 0 : (uint64_t)kJ(x)[i]; kJ(r)[i] = (J)s; }
         return r;
@@ -376,6 +377,17 @@ K prim_mins(K x) { return agg_running(x, PRIM_OP_AND); }
 /* x shifted right by one with first item seed. Ownership: seed consumed. */
 static K agg_shift(K x, K seed)
 {
+    int w = x->t > 0 && x->t < XT ? k_item_size(x->t) : 0;
+    int zero = seed->t == -KJ && seed->j == 0 && prim_is_numeric(x->t) && x->t != KS;
+    if (w && x->n && (seed->t == -x->t || zero)) {  /* speed only: one copy, no atoms */
+        K r = ktn(x->t, x->n);
+        if (!r) { r0(seed); return krr("wsfull"); }
+        if (zero) memset(kG(r), 0, (size_t)w);  /* 0 of every numeric type is zero bytes */
+        else memcpy(kG(r), k_atom_bytes(seed), (size_t)w);
+        memcpy(kG(r) + w, kG(x), (size_t)((x->n - 1) * w));
+        r0(seed);
+        return r;
+    }
     K r = ktn(0, x->n);
     for (J i = 0; i < x->n; i++) kK(r)[i] = i ? prim_item(x, i - 1) : r1(seed);
     r0(seed);
@@ -410,6 +422,13 @@ K prim_differ(K x)
 {
     if (x->t < 0 || x->t >= XT) return krr("type");
     K r = ktn(KB, x->n);
+    if (!r) return krr("wsfull");
+    int w = x->t > 0 ? k_item_size(x->t) : 0;
+    if (w && x->t != KF && x->t != KE && x->t != KZ) {  /* speed only: bytes equal = match */
+        for (J i = 0; i < x->n; i++)
+            kG(r)[i] = (G)(!i || memcmp(kG(x) + i * w, kG(x) + (i - 1) * w, (size_t)w) != 0);
+        return r;
+    }
     for (J i = 0; i < x->n; i++) {
         if (!i) { kG(r)[i] = 1; continue; }
         K a = prim_item(x, i), b = prim_item(x, i - 1);

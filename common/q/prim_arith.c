@@ -167,7 +167,9 @@ static K arith_lists(int op, K x, K y)
     int xl = x->t >= 0, yl = y->t >= 0;
     J n = xl ? x->n : y->n;
     if (xl && yl && x->n != y->n) return krr("length");
+    if (eval_work_charge(n)) return krr("limit");  /* nested operands can double per step */
     K r = ktn(0, n);
+    if (!r) return krr("wsfull");
     for (J i = 0; i < n; i++) {
         K a = xl ? prim_item(x, i) : r1(x), b = yl ? prim_item(y, i) : r1(y);
         K v = prim_arith(op, a, b);
@@ -224,6 +226,24 @@ static K arith_atoms(int op, K x, K y)
     return NULL;
 }
 
+/* Comparisons of guids: byte order, as q orders them; any other operator is 'type. */
+static K arith_guids(int op, K x, K y, int xv, int yv)
+{
+    if (!prim_is_cmp(op) || (x->t != UU && x->t != -UU) || (y->t != UU && y->t != -UU))
+        return krr("type");
+    J n = xv ? x->n : yv ? y->n : 1;
+    K r = xv || yv ? ktn(KB, n) : ka(-KB);
+    if (!r) return krr("wsfull");
+    G *pr = xv || yv ? kG(r) : &r->g;
+    const G *pa = xv ? kG(x) : k_atom_bytes(x), *pb = yv ? kG(y) : k_atom_bytes(y);
+    for (J i = 0; i < n; i++) {
+        int c = memcmp(pa + (xv ? i * 16 : 0), pb + (yv ? i * 16 : 0), 16);
+        pr[i] = (G)(op == PRIM_OP_EQ ? c == 0 : op == PRIM_OP_NE ? c != 0 : op == PRIM_OP_LT ? c < 0
+                  : op == PRIM_OP_GT ? c > 0 : op == PRIM_OP_LE ? c <= 0 : c >= 0);
+    }
+    return r;
+}
+
 K prim_arith(int op, K x, K y)
 {
     if (x->t < 0 && y->t < 0) {
@@ -236,6 +256,7 @@ K prim_arith(int op, K x, K y)
     int tx = x->t < 0 ? -x->t : x->t, ty = y->t < 0 ? -y->t : y->t;
     int xv = x->t > 0, yv = y->t > 0;
     if (xv && yv && x->n != y->n) return krr("length");
+    if (tx == UU || ty == UU) return arith_guids(op, x, y, xv, yv);
     int compute, result;
     if (tx == KS || ty == KS) {
         if (tx != ty || !prim_is_cmp(op)) return krr("type");
@@ -259,11 +280,12 @@ K prim_arith(int op, K x, K y)
     if (common) compute = KJ;
     if (!a || !b) { r0(a); r0(b); return krr("wsfull"); }
     J n = xv ? x->n : yv ? y->n : 1;
+    if (eval_work_charge(n >> EVAL_WORK_VECTOR_SHIFT)) { r0(a); r0(b); return krr("limit"); }
     int out = prim_is_cmp(op) ? KB : compute;
     K r = xv || yv ? ktn(out, n) : ka(-out);
     if (!r) { r0(a); r0(b); return krr("wsfull"); }
     G *pr = xv || yv ? kG(r) : &r->g;
-    const G *pa = a->t > 0 ? kG(a) : &a->g, *pb = b->t > 0 ? kG(b) : &b->g;
+    const G *pa = a->t > 0 ? kG(a) : k_atom_bytes(a), *pb = b->t > 0 ? kG(b) : k_atom_bytes(b);
     arith_kernel_for(compute)(op, pr, pa, pb, n, a->t > 0, b->t > 0);
     r0(a);
     r0(b);

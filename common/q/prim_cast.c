@@ -104,7 +104,7 @@ static K cast_atom(int t, K a)
     int ftmp = prim_is_temporal(from), ttmp = prim_is_temporal(t);
     if (!(fnum || ftmp) || !(tnum || ttmp)) return krr("type");
     K v = ktn(from, 1);
-    memcpy(kG(v), &a->g, (size_t)k_item_size(from));
+    memcpy(kG(v), k_atom_bytes(a), (size_t)k_item_size(from));
     int is_null = prim_is_null_item(v, 0) && from != KC;
     K r;
     if (t == KF || t == KE) {
@@ -188,6 +188,24 @@ static K cast_tok_byte(const char *text, J n)
     return kg((G)v);
 }
 
+/* "G"$"8c680a01-5a49-5aab-5a65-d4bfddb6a661": 32 hex digits, dashes between groups
+ * ignored; anything else is the null guid. */
+static K cast_tok_guid(const char *text, J n)
+{
+    U u;
+    memset(&u, 0, sizeof u);
+    int got = 0;
+    for (J i = 0; i < n; i++) {
+        if (text[i] == '-') continue;
+        int d = cast_hex_digit(text[i]);
+        if (d < 0 || got == 2 * (int)sizeof u.g) { memset(&u, 0, sizeof u); return ku(u); }
+        u.g[got / 2] = (G)(u.g[got / 2] << 4 | d);
+        got++;
+    }
+    if (got != 2 * (int)sizeof u.g) memset(&u, 0, sizeof u);
+    return ku(u);
+}
+
 static int cast_all_digits(const char *text, J n)
 {
     for (J i = 0; i < n; i++) if (text[i] < '0' || text[i] > '9') return 0;
@@ -231,6 +249,7 @@ static K cast_tok(int t, K s)
 {
     if (s->t == 0) {
         K r = ktn(0, s->n);
+        if (!r) return krr("wsfull");
         for (J i = 0; i < s->n; i++) kK(r)[i] = cast_tok(t, kK(s)[i]);
         return prim_squeeze(r);
     }
@@ -243,6 +262,7 @@ static K cast_tok(int t, K s)
     while (n && text[n - 1] == ' ') n--;
     if (t == KB) return kb(n > 0 && strchr("1tTyY", text[0]) != NULL);
     if (t == KG) return cast_tok_byte(text, n);
+    if (t == UU) return cast_tok_guid(text, n);
     char buf[CAST_TOK_MAX];
     if (n > 0 && n < CAST_TOK_MAX - 4) {
         n = cast_tok_text(t, text, n, buf);
@@ -256,8 +276,52 @@ static K cast_tok(int t, K s)
     return r;
 }
 
+/* `year$ `mm$ `dd$ `hh$ `uu$ `ss$ of temporal values: int fields (nulls stay null), or
+ * NULL when name is no field. */
+static K cast_field(const char *name, K y)
+{
+    static const char *const fields[] = { "year", "mm", "dd", "hh", "uu", "ss" };
+    int f = -1;
+    for (int i = 0; i < 6; i++) if (!strcmp(name, fields[i])) f = i;
+    if (f < 0) return NULL;
+    int ty = y->t < 0 ? -y->t : y->t;
+    if (y->t == 0 || y->t >= XT || !(ty == KP || ty == KM || ty == KD || ty == KZ || ty == KN
+                                    || ty == KU || ty == KV || ty == KT))
+        return krr("type");
+    if (f < 3 && (ty == KN || ty == KU || ty == KV || ty == KT)) return krr("type");
+    if (f >= 3 && (ty == KM || ty == KD)) return krr("type");
+    K to = ks(f < 3 ? "date" : "second");
+    K v = prim_cast(to, y);  /* days since 2000.01.01, or seconds into the day */
+    r0(to);
+    if (IS_ERR(v)) return v;
+    J n = v->t < 0 ? 1 : v->n;
+    K r = v->t < 0 ? ka(-KI) : ktn(KI, n);
+    if (!r) { r0(v); return krr("wsfull"); }
+    I *out = v->t < 0 ? &r->i : kI(r);
+    const I *in = v->t < 0 ? &v->i : kI(v);
+    for (J i = 0; i < n; i++) {
+        I d = in[i];
+        if (d == ni) { out[i] = ni; continue; }
+        J ymdv = f < 3 ? dj(d) : 0;
+        switch (f) {
+        case 0: out[i] = (I)(ymdv / CAST_YMD_YEAR); break;
+        case 1: out[i] = (I)(ymdv / CAST_YMD_MONTH % CAST_YMD_MONTH); break;
+        case 2: out[i] = (I)(ymdv % CAST_YMD_MONTH); break;
+        case 3: out[i] = d / 3600; break;
+        case 4: out[i] = d / 60 % 60; break;
+        default: out[i] = d % 60; break;
+        }
+    }
+    r0(v);
+    return r;
+}
+
 K prim_cast(K x, K y)
 {
+    if (x->t == -KS) {
+        K field = cast_field(x->s, y);
+        if (field) return field;
+    }
     int tok;
     int t = cast_target(x, &tok);
     if ((x->t == 0 || (x->t > 0 && x->t != KC)) && x->t < XT && y->t < 0) {
@@ -310,8 +374,15 @@ K prim_cast(K x, K y)
 static int cast_text(K a, char *buf, size_t cap)
 {
     int t = -a->t;
+    if (t == UU) {  /* 8-4-4-4-12 hex digits; the null guid too */
+        const G *g = kG(a);
+        int n = 0;
+        for (int i = 0; i < 16; i++)
+            n += snprintf(buf + n, cap - (size_t)n, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", g[i]);
+        return n;
+    }
     K v = ktn(t, 1);
-    memcpy(kG(v), &a->g, (size_t)k_item_size(t));
+    memcpy(kG(v), k_atom_bytes(a), (size_t)k_item_size(t));
     int null = prim_is_null_item(v, 0) && t != KC;
     J j = prim_get_j(v, 0);
     r0(v);

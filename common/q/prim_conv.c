@@ -105,7 +105,7 @@ static K prim_as_vector(K x)
 {
     if (x->t > 0) return r1(x);
     K v = ktn(-x->t, 1);
-    if (v) memcpy(kG(v), &x->g, (size_t)k_item_size(-x->t));
+    if (v) memcpy(kG(v), k_atom_bytes(x), (size_t)k_item_size(-x->t));
     return v;
 }
 
@@ -113,7 +113,7 @@ static K prim_from_vector(K v, int atom)
 {
     if (!atom || !v) return v;
     K a = ka(-v->t);
-    memcpy(&a->g, kG(v), (size_t)k_item_size(v->t));
+    if (a) memcpy(k_atom_bytes(a), kG(v), (size_t)k_item_size(v->t));
     r0(v);
     return a;
 }
@@ -220,6 +220,7 @@ K prim_to_long(K x)
 K prim_atom_j(int type, J v)
 {
     K a = ka(-type);
+    if (!a) return krr("wsfull");
     switch (k_item_size(type)) {
     case 1: a->g = (G)v; break;
     case 2: a->h = v == nj ? nh : (H)v; break;
@@ -235,15 +236,16 @@ K prim_null_of(int type)
     K a;
     switch (type) {
     case KB: case KG: return prim_atom_j(type, 0);
-    case KC: return kc(' ');
-    case KS: return ks("");
-    case KE: a = ka(-KE); a->e = ne; return a;
-    case KF: case KZ: a = ka(-type); a->f = nf; return a;
-    case UU: { U u; memset(&u, 0, sizeof u); return ku(u); }
+    case KC: a = kc(' '); break;
+    case KS: a = ks(""); break;
+    case KE: a = ka(-KE); if (a) a->e = ne; break;
+    case KF: case KZ: a = ka(-type); if (a) a->f = nf; break;
+    case UU: { U u; memset(&u, 0, sizeof u); a = ku(u); break; }
     default:
         if (type > 0 && type < XT) return prim_atom_j(type, nj);
         return k_identity();
     }
+    return a ? a : krr("wsfull");
 }
 
 int prim_is_null_item(K x, J i)
@@ -267,15 +269,18 @@ int prim_is_null_item(K x, J i)
 K prim_item(K x, J i)
 {
     if (x->t == 0) return r1(kK(x)[i]);
-    if (x->t == KS) return ks(kS(x)[i]);
+    /* never NULL: out of memory gives an error value that callers pass on or store */
+    if (x->t == KS) { K a = ks(kS(x)[i]); return a ? a : krr("wsfull"); }
     if (x->t > 0 && x->t < XT) {
         K a = ka(-x->t);
+        if (!a) return krr("wsfull");
         int w = k_item_size(x->t);
-        memcpy(&a->g, kG(x) + i * w, (size_t)w);
+        memcpy(k_atom_bytes(a), kG(x) + i * w, (size_t)w);
         return a;
     }
     if (x->t == XT) {
         K ik = kj(i);
+        if (!ik) return krr("wsfull");
         K r = eval_index(x, ik);
         r0(ik);
         return r;
@@ -295,7 +300,7 @@ K prim_squeeze(K list)
     if (t == -KS) for (J i = 0; i < list->n; i++) kS(v)[i] = kK(list)[i]->s;
     else {
         int w = k_item_size(-t);
-        for (J i = 0; i < list->n; i++) memcpy(kG(v) + i * w, &kK(list)[i]->g, (size_t)w);
+        for (J i = 0; i < list->n; i++) memcpy(kG(v) + i * w, k_atom_bytes(kK(list)[i]), (size_t)w);
     }
     r0(list);
     return v;

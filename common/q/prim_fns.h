@@ -74,7 +74,14 @@ K prim_ssr(K x, K y, K z);   /* ssr[x;y;z] */
 K prim_ema(K x, K y);        /* ema[a;x] */
 K prim_save(K x);            /* save `name: global to file */
 K prim_load(K x);            /* load `name: file to global */
-K prim_text_parse(K x, K y);  /* (types;delim) 0: lines, "S=;" 0: text */
+K prim_text_parse(K x, K y);
+/* Hashed find/in/distinct/group (prim_hash.c): the result, or NULL when the arguments
+ * are not vectors of exact keys worth hashing (the caller's own loop then answers). */
+int prim_hash_ok(K x);
+K prim_hash_distinct(K x);
+K prim_hash_group(K x);
+K prim_hash_find(K x, K y);  /* x?y */
+K prim_hash_in(K x, K y);    /* x in y */  /* (types;delim) 0: lines, "S=;" 0: text */
 int prim_file_init(void);    /* define .Q.en and .Q.dpft; 0 or -1 */
 void prim_file_fini(void);   /* close files left open by hopen */
 

@@ -26,16 +26,19 @@ K prim_list_select(K x, const J *idx, J n)
     if (x->t == XT) {
         K d = x->k, vals = kK(d)[1];
         K cols = ktn(0, vals->n);
+        if (!cols) return krr("wsfull");
         for (J c = 0; c < vals->n; c++) kK(cols)[c] = prim_list_select(kK(vals)[c], idx, n);
         return xT(xD(r1(kK(d)[0]), cols));
     }
     if (x->t == XD) return xD(prim_list_select(kK(x)[0], idx, n), prim_list_select(kK(x)[1], idx, n));
     if (x->t == 0) {
         K r = ktn(0, n);
+        if (!r) return krr("wsfull");
         for (J i = 0; i < n; i++) kK(r)[i] = r1(kK(x)[idx[i]]);
         return r;
     }
     K r = ktn(x->t, n);
+    if (!r) return krr("wsfull");
     int w = k_item_size(x->t);
     if (w == (int)sizeof(J)) { for (J i = 0; i < n; i++) kJ(r)[i] = kJ(x)[idx[i]]; }
     else for (J i = 0; i < n; i++) memcpy(kG(r) + i * w, kG(x) + idx[i] * w, (size_t)w);
@@ -85,13 +88,15 @@ K prim_enlist(K x)
     if (x->t == XD) {
         K vals = kK(x)[1];
         K cols = ktn(0, vals->n);
+        if (!cols) return krr("wsfull");
         for (J i = 0; i < vals->n; i++) { K it = prim_item(vals, i); kK(cols)[i] = prim_enlist(it); r0(it); }
         K t = xT(xD(r1(kK(x)[0]), cols));
         return t ? t : krr("type");
     }
     if (x->t < 0 && x->t > -XT) {
         K v = ktn(-x->t, 1);
-        memcpy(kG(v), &x->g, (size_t)k_item_size(-x->t));
+        if (!v) return krr("wsfull");
+        memcpy(kG(v), k_atom_bytes(x), (size_t)k_item_size(-x->t));
         return v;
     }
     return knk(1, r1(x));
@@ -100,6 +105,7 @@ K prim_enlist(K x)
 K prim_enlist_n(K *args, int n)
 {
     K r = ktn(0, n);
+    if (!r) return krr("wsfull");
     for (int i = 0; i < n; i++) kK(r)[i] = r1(args[i]);
     return prim_squeeze(r);
 }
@@ -128,6 +134,7 @@ K prim_where(K x)
         if (c > PRIM_MAX_ITEMS || (total += c) > PRIM_MAX_ITEMS) return krr("limit");
     }
     K r = ktn(KJ, total);
+    if (!r) return krr("wsfull");
     J k = 0;
     if (x->t == KB) { for (J i = 0; i < x->n; i++) if (kG(x)[i]) kJ(r)[k++] = i; }
     else for (J i = 0; i < x->n; i++) for (J c = prim_get_j(x, i); c > 0; c--) kJ(r)[k++] = i;
@@ -154,7 +161,7 @@ J prim_list_find(K x, K item)
         if (x->t == KS) { S s = item->s; for (J i = 0; i < n; i++) if (kS(x)[i] == s) return i; return n; }
         if (x->t == KJ) { J v = item->j; for (J i = 0; i < n; i++) if (kJ(x)[i] == v) return i; return n; }
         int w = k_item_size(x->t);
-        for (J i = 0; i < n; i++) if (!memcmp(kG(x) + i * w, &item->g, (size_t)w)) return i;
+        for (J i = 0; i < n; i++) if (!memcmp(kG(x) + i * w, k_atom_bytes(item), (size_t)w)) return i;
         return n;
     }
     if (x->t == 0) { for (J i = 0; i < n; i++) if (k_match(kK(x)[i], item)) return i; return n; }
@@ -164,21 +171,31 @@ J prim_list_find(K x, K item)
     return n;
 }
 
+int prim_list_find_charge(K x)
+{
+    J n = prim_list_count(x);
+    return eval_work_charge(x->t == 0 ? n : n >> EVAL_WORK_VECTOR_SHIFT);
+}
+
 K prim_distinct(K x)
 {
     if (x->t < 0) return krr("type");
     if (x->t == XD) return prim_distinct(kK(x)[1]);
+    K hashed = prim_hash_distinct(x);
+    if (hashed) return hashed;
     J n = prim_list_count(x), k = 0;
     J *idx = malloc((size_t)(n ? n : 1) * sizeof(J));
     if (!idx) return krr("wsfull");
     K seen = ktn(x->t == XT ? 0 : x->t, 0);  /* a table's rows (dictionaries) as a list */
+    if (!seen) { free(idx); return krr("wsfull"); }
     for (J i = 0; i < n; i++) {
+        if (prim_list_find_charge(seen)) { r0(seen); free(idx); return krr("limit"); }
         K item = prim_item(x, i);
         if (prim_list_find(seen, item) == seen->n) {
             idx[k++] = i;
-            if (seen->t == 0) jk(&seen, r1(item));
-            else if (seen->t == KS) js(&seen, item->s);
-            else ja(&seen, &item->g);
+            K grown = seen->t == 0 ? jk(&seen, r1(item))
+                    : seen->t == KS ? js(&seen, item->s) : ja(&seen, k_atom_bytes(item));
+            if (!grown) { r0(item); r0(seen); free(idx); return krr("wsfull"); }
         }
         r0(item);
     }
@@ -191,17 +208,23 @@ K prim_distinct(K x)
 K prim_group(K x)
 {
     if (x->t < 0 || x->t >= XT) return krr("type");
+    K hashed = prim_hash_group(x);
+    if (hashed) return hashed;
     K keys = prim_distinct(x);
     if (IS_ERR(keys)) return keys;
     K vals = ktn(0, keys->n);
-    for (J g = 0; g < keys->n; g++) kK(vals)[g] = ktn(KJ, 0);
+    if (!vals) { r0(keys); return krr("wsfull"); }
+    for (J g = 0; g < keys->n; g++)
+        if (!(kK(vals)[g] = ktn(KJ, 0))) { r0(keys); r0(vals); return krr("wsfull"); }
     for (J i = 0; i < x->n; i++) {
+        if (prim_list_find_charge(keys)) { r0(keys); r0(vals); return krr("limit"); }
         K item = prim_item(x, i);
         J g = prim_list_find(keys, item);
         r0(item);
-        ja(&kK(vals)[g], &i);
+        if (!ja(&kK(vals)[g], &i)) { r0(keys); r0(vals); return krr("wsfull"); }
     }
-    return xD(keys, vals);
+    K d = xD(keys, vals);
+    return d ? d : krr("wsfull");
 }
 
 K prim_raze(K x)
@@ -228,6 +251,7 @@ K prim_flip(K x)
         for (J i = 0; vals->t == 0 && i < vals->n; i++)
             if (kK(vals)[i]->t >= 0) rows = kK(vals)[i]->n;
         K cols = ktn(0, vals->n);
+        if (!cols) return krr("wsfull");
         for (J i = 0; i < vals->n; i++) {
             K c = prim_item(vals, i);
             if (c->t < 0 && rows >= 0) { K n = kj(rows); K v = prim_take(n, c); r0(n); r0(c); c = v; }
@@ -246,9 +270,12 @@ K prim_flip(K x)
         rows = c->n;
     }
     if (rows < 0) return krr("rank");
+    if (eval_work_charge(rows * x->n)) return krr("limit");
     K r = ktn(0, rows);
+    if (!r) return krr("wsfull");
     for (J j = 0; j < rows; j++) {
         K row = ktn(0, x->n);
+        if (!row) { r->n = j; r0(r); return krr("wsfull"); }
         for (J i = 0; i < x->n; i++) {
             K c = kK(x)[i];
             kK(row)[i] = c->t < 0 ? r1(c) : prim_item(c, j);
@@ -340,6 +367,7 @@ K prim_xprev(K x, K y)
     if (y->t <= 0 || y->t >= XT) return krr("type");
     J by = x->t == -KJ ? x->j : x->i, n = y->n;
     K idx = ktn(KJ, n);
+    if (!idx) return krr("wsfull");
     for (J i = 0; i < n; i++) kJ(idx)[i] = i - by >= 0 && i - by < n ? i - by : nj;
     K r = eval_index(y, idx);  /* null (out of range) indexes give nulls */
     r0(idx);
@@ -365,14 +393,18 @@ static K list_shift(K x, int forward)
     if (x->t < 0 || x->t >= XT) return r1(x);
     J n = x->n;
     K r = ktn(0, n);
+    if (!r) return krr("wsfull");
     for (J i = 0; i < n; i++) {
         J from = forward ? i + 1 : i - 1;
         K idx = kj(from);
-        kK(r)[i] = eval_index(x, idx);
+        K item = idx ? eval_index(x, idx) : krr("wsfull");
         r0(idx);
+        if (IS_ERR(item)) { r->n = i; r0(r); return item; }
+        kK(r)[i] = item;
     }
     if (x->t > 0) {
         K v = ktn(x->t, n);
+        if (!v) { r0(r); return krr("wsfull"); }
         int w = k_item_size(x->t);
         for (J i = 0; i < n; i++) memcpy(kG(v) + i * w, &kK(r)[i]->g, (size_t)w);
         r0(r);

@@ -54,6 +54,7 @@ K prim_join(K x, K y)
         K kx = kK(x->k)[0], ky = kK(y->k)[0];
         if (!k_match(kx, ky)) return krr("mismatch");
         K cols = ktn(0, kx->n);
+        if (!cols) return krr("wsfull");
         for (J c = 0; c < kx->n; c++) kK(cols)[c] = prim_join(kK(kK(x->k)[1])[c], kK(kK(y->k)[1])[c]);
         K t = xT(xD(r1(kx), cols));
         return t ? t : krr("length");
@@ -70,8 +71,8 @@ K prim_join(K x, K y)
         K r = ktn(tx, nx + ny);
         if (!r) return krr("wsfull");
         int w = k_item_size(tx);
-        memcpy(kG(r), x->t < 0 ? &x->g : kG(x), (size_t)(nx * w));
-        memcpy(kG(r) + nx * w, y->t < 0 ? &y->g : kG(y), (size_t)(ny * w));
+        memcpy(kG(r), x->t < 0 ? k_atom_bytes(x) : kG(x), (size_t)(nx * w));
+        memcpy(kG(r) + nx * w, y->t < 0 ? k_atom_bytes(y) : kG(y), (size_t)(ny * w));
         return r;
     }
     if (x->t == 0 && nx == 0 && y->t != 0) return y->t > 0 ? r1(y) : prim_enlist(y);
@@ -100,6 +101,13 @@ static K set_attr(K x, K y)
     static const char *const names[] = { "", "s", "u", "p", "g" };
     for (int a = 0; a <= K_ATTR_GROUPED; a++) {
         if (strcmp(x->s, names[a])) continue;
+        if (y->t == XD && a == K_ATTR_SORTED && kK(y)[0]->t > 0 && kK(y)[0]->t < XT) {
+            /* `s#d: a step dictionary — keys checked ascending and marked (eval_dict_index) */
+            K keys = set_attr(x, kK(y)[0]);
+            if (IS_ERR(keys)) return keys;
+            K d = xD(keys, r1(kK(y)[1]));
+            return d ? d : krr("wsfull");
+        }
         if (y->t <= 0 || y->t >= XT) return y->t == XT || y->t == XD ? r1(y) : krr("type");
         if (a == K_ATTR_SORTED) {
             for (J i = 1; i < y->n; i++) {
@@ -126,10 +134,12 @@ static K set_attr(K x, K y)
 K prim_take(K x, K y)
 {
     if (x->t == -KS && y->t != XD && y->t != XT) return set_attr(x, y);
+    if (x->t == -KS && y->t == XD && !strcmp(x->s, "s")) return set_attr(x, y);  /* step dict */
     if ((x->t == KS || x->t == -KS) && (y->t == XD || y->t == XT)) {
         if (y->t == XT) {
             K names = set_as_list(x);
             K cols = ktn(0, names->n);
+            if (!cols) { r0(names); return krr("wsfull"); }
             for (J i = 0; i < names->n; i++) {
                 K s = ks(kS(names)[i]);
                 kK(cols)[i] = eval_index(y, s);
@@ -151,6 +161,7 @@ K prim_take(K x, K y)
         r0(total);
         if (IS_ERR(flat)) return flat;
         K r = ktn(0, rows);
+        if (!r) { r0(flat); return krr("wsfull"); }
         for (J i = 0; i < rows; i++) kK(r)[i] = prim_list_range(flat, i * cols, cols);
         r0(flat);
         return r;
@@ -161,11 +172,13 @@ K prim_take(K x, K y)
     if (n == nj) return krr("nyi");
     J an = n == nj ? wj : n < 0 ? -n : n;
     if (an > PRIM_MAX_ITEMS) return krr("limit");
+    if (eval_work_charge(y->t == 0 ? an : an >> EVAL_WORK_VECTOR_SHIFT)) return krr("limit");
     if (y->t < 0 || y->t >= K_LAMBDA) {
         if (y->t >= K_LAMBDA) return krr("type");
         K r = ktn(-y->t, an);
+        if (!r) return krr("wsfull");
         int w = k_item_size(-y->t);
-        for (J i = 0; i < an; i++) memcpy(kG(r) + i * w, &y->g, (size_t)w);
+        for (J i = 0; i < an; i++) memcpy(kG(r) + i * w, k_atom_bytes(y), (size_t)w);
         return r;
     }
     J cnt = prim_list_count(y);
@@ -173,11 +186,18 @@ K prim_take(K x, K y)
     if (!idx) return krr("wsfull");
     if (cnt == 0 && an > 0) {
         free(idx);
-        if (y->t == 0) { K r = ktn(0, an); for (J i = 0; i < an; i++) kK(r)[i] = ktn(0, 0); return r; }
+        if (y->t == 0) {
+            K r = ktn(0, an);
+            if (!r) return krr("wsfull");
+            for (J i = 0; i < an; i++) if (!(kK(r)[i] = ktn(0, 0))) { r0(r); return krr("wsfull"); }
+            return r;
+        }
         K r = ktn(y->t, an);
+        if (!r) return krr("wsfull");
         K nul = prim_null_of(y->t);
+        if (IS_ERR(nul)) { r0(r); return nul; }
         int w = k_item_size(y->t);
-        for (J i = 0; i < an; i++) memcpy(kG(r) + i * w, &nul->g, (size_t)w);
+        for (J i = 0; i < an; i++) memcpy(kG(r) + i * w, k_atom_bytes(nul), (size_t)w);
         r0(nul);
         return r;
     }
@@ -195,8 +215,10 @@ K prim_drop(K x, K y)
         K ks_ = set_as_list(y);
         K keys = kK(x)[0];
         J *idx = malloc((size_t)(keys->n ? keys->n : 1) * sizeof(J));
+        if (!idx) { r0(ks_); return krr("wsfull"); }
         J k = 0;
         for (J i = 0; i < keys->n; i++) {
+            if (prim_list_find_charge(ks_)) { free(idx); r0(ks_); return krr("limit"); }
             K item = prim_item(keys, i);
             if (prim_list_find(ks_, item) == ks_->n) idx[k++] = i;
             r0(item);
@@ -242,6 +264,7 @@ K prim_cut(K x, K y)
     J n = set_int(x, &ok);
     J cnt = prim_list_count(y);
     K r = ktn(0, 0);
+    if (!r) return krr("wsfull");
     if (ok) {
         if (n <= 0) { r0(r); return krr("domain"); }
         for (J i = 0; i < cnt; i += n) jk(&r, prim_list_range(y, i, i + n > cnt ? cnt - i : n));
@@ -432,8 +455,12 @@ K prim_find(K x, K y)
     if (x->t < 0 || x->t >= XT) return krr("type");
     if (y->t >= 0 && y->t < XT && (x->t != 0 || y->t == 0) && !(x->t == 0 && y->t == 0 && 0)) {
         if (x->t != 0 || y->t == 0) {
+            K hashed = prim_hash_find(x, y);
+            if (hashed) return hashed;
             K r = ktn(KJ, y->n);
+            if (!r) return krr("wsfull");
             for (J i = 0; i < y->n; i++) {
+                if (prim_list_find_charge(x)) { r0(r); return krr("limit"); }
                 K item = prim_item(y, i);
                 kJ(r)[i] = prim_list_find(x, item);
                 r0(item);
@@ -468,6 +495,7 @@ K prim_fill(K x, K y)
     }
     if (y->t == 0 || y->t == XD) {
         K r = ktn(0, y->t == XD ? 0 : y->n);
+        if (!r) return krr("wsfull");
         if (y->t == XD) {
             K v = prim_fill(x, kK(y)[1]);
             r0(r);
@@ -507,10 +535,12 @@ K prim_in(K x, K y)
     if (x->t < 0 || (y->t == 0 && x->t >= 0)) return kb(prim_list_find(y, x) < prim_list_count(y));
     if (x->t == 0) {
         K r = ktn(0, x->n);
+        if (!r) return krr("wsfull");
         for (J i = 0; i < x->n; i++) kK(r)[i] = prim_in(kK(x)[i], y);
         return prim_squeeze(r);
     }
     K r = ktn(KB, x->n);
+    if (!r) return krr("wsfull");
     if (x->t == y->t && y->n <= SET_IN_SHORT && k_item_size(x->t) == 8 && x->t != KF) {
         /* speed only: a short list of 8-byte keys (symbols, longs, timestamps) */
         const J *a = kJ(x), *b = kJ(y);
@@ -522,7 +552,10 @@ K prim_in(K x, K y)
         }
         return r;
     }
+    K hashed = prim_hash_in(x, y);
+    if (hashed) { r0(r); return hashed; }
     for (J i = 0; i < x->n; i++) {
+        if (prim_list_find_charge(y)) { r0(r); return krr("limit"); }
         K item = prim_item(x, i);
         kG(r)[i] = (G)(prim_list_find(y, item) < y->n);
         r0(item);
@@ -549,12 +582,18 @@ static K set_filter(K x, K y, int keep_in)
     K lx = set_as_list(x), ly = set_as_list(y);
     J n = prim_list_count(lx), k = 0;
     J *idx = malloc((size_t)(n ? n : 1) * sizeof(J));
-    for (J i = 0; i < n; i++) {
+    if (!idx) { r0(lx); r0(ly); return krr("wsfull"); }
+    K hit = prim_hash_in(lx, ly);  /* a boolean per item, or NULL: item by item below */
+    if (hit && IS_ERR(hit)) { free(idx); r0(lx); r0(ly); return hit; }
+    for (J i = 0; hit && i < n; i++) if ((kG(hit)[i] != 0) == keep_in) idx[k++] = i;
+    for (J i = 0; !hit && i < n; i++) {
+        if (prim_list_find_charge(ly)) { free(idx); r0(lx); r0(ly); return krr("limit"); }
         K item = prim_item(lx, i);
         int in = prim_list_find(ly, item) < prim_list_count(ly);
         r0(item);
         if (in == keep_in) idx[k++] = i;
     }
+    r0(hit);
     K r = prim_list_select(lx, idx, k);
     free(idx);
     r0(lx); r0(ly);
@@ -610,6 +649,7 @@ static K set_bin_text(K x, K y)
     J n = one ? 1 : y->n;
     if (!one && y->t != 0) return krr("type");
     K r = ktn(KJ, n);
+    if (!r) return krr("wsfull");
     for (J i = 0; i < n; i++) {
         K v = one ? y : kK(y)[i];
         if (!set_is_text(v)) { r0(r); return krr("type"); }
@@ -626,12 +666,50 @@ static K set_bin_text(K x, K y)
 
 /* bin (right: binr): for each y the last index whose item is <= y (binr: the first
  * whose item is >= y), by binary search of sorted x. */
+/* Binary search of x's items (a sorted vector) for v: the count of items <= v (< v
+ * when right); LE(i) says whether item i is <= v (< v). */
+#define SET_BIN_SEARCH(LE) do {                                                  \
+        J lo = 0, hi = x->n;                                                     \
+        while (lo < hi) { J mid = lo + (hi - lo) / 2; if (LE(mid)) lo = mid + 1; else hi = mid; } \
+        at = lo;                                                                 \
+    } while (0)
+#define SET_LE_INT(m) (right ? xv[m] < v : xv[m] <= v)
+/* floats: a null is below every number */
+#define SET_LE_FLOAT(m) (xv[m] != xv[m] ? !(right && v != v) : v != v ? 0 : right ? xv[m] < v : xv[m] <= v)
+
+/* Speed only: bin/binr of longs, ints and floats (and the temporals stored as those)
+ * without atoms; NULL for any other type. */
+static K set_bin_typed(K x, K y, int right)
+{
+    if (y->t != x->t && y->t != -x->t) return NULL;
+    int w = k_item_size(x->t);
+    int fl = x->t == KF || x->t == KZ, in = !fl && (w == 4 || w == 8) && x->t != KS && x->t != KE;
+    if (!fl && !in) return NULL;
+    J n = y->t < 0 ? 1 : y->n;
+    K r = y->t < 0 ? ka(-KJ) : ktn(KJ, n);
+    if (!r) return krr("wsfull");
+    J *out = y->t < 0 ? &r->j : kJ(r);
+    const G *yb = k_atom_bytes(y);
+    if (y->t > 0) yb = kG(y);
+    for (J i = 0; i < n; i++) {
+        J at;
+        if (fl) { const F *xv = kF(x); F v = ((const F *)yb)[i]; SET_BIN_SEARCH(SET_LE_FLOAT); }
+        else if (w == 8) { const J *xv = kJ(x); J v = ((const J *)yb)[i]; SET_BIN_SEARCH(SET_LE_INT); }
+        else { const I *xv = kI(x); I v = ((const I *)yb)[i]; SET_BIN_SEARCH(SET_LE_INT); }
+        out[i] = right ? at : at - 1;
+    }
+    return r;
+}
+
 static K set_bin(K x, K y, int right)
 {
     if (x->t == 0 && x->n > 0 && set_is_text(kK(x)[0]) && !right) return set_bin_text(x, y);
     if (x->t <= 0 || x->t >= XT) return krr("type");
+    K typed = set_bin_typed(x, y, right);
+    if (typed) return typed;
     K yl = set_as_list(y);
     K r = ktn(KJ, yl->n);
+    if (!r) { r0(yl); return krr("wsfull"); }
     for (J i = 0; i < yl->n; i++) {
         K v = prim_item(yl, i);
         J lo = 0, hi = x->n;
@@ -658,6 +736,7 @@ K prim_vector_cond(K c, K a, K b)
 {
     if (c->t != KB) return krr("type");
     K r = ktn(0, c->n);
+    if (!r) return krr("wsfull");
     for (J i = 0; i < c->n; i++) {
         K src = kG(c)[i] ? a : b;
         if (src->t >= 0 && prim_list_count(src) != c->n) { r->n = i; r0(r); return krr("length"); }

@@ -84,6 +84,19 @@ S eval_namespace(void);
 /* Index data x by one index i (atomic extension over i). Ownership: borrowed; new. */
 K eval_index(K x, K i);
 
+/* ---- restricted work budget (eval_sys.c) ----
+ * Step and size caps alone let a few short loops build nested lists that double each
+ * step, or index a growing list, for minutes. Restricted evaluation therefore also
+ * counts the items its generic (per-item) paths touch and stops with 'limit past the
+ * budget. Unrestricted evaluation is never charged, so q's behaviour is unchanged. */
+#define EVAL_RESTRICTED_WORK ((J)1 << 18)  /* boxed items per outermost evaluation: a
+                                               * fraction of a second in the fuzz build */
+#define EVAL_WORK_VECTOR_SHIFT 6  /* a vector kernel's item costs 1/64 of a boxed one */
+/* Charge n items (at least 1): 0 within budget (or unrestricted), -1 once restricted
+ * evaluation has used it up; the caller then returns krr("limit"). */
+int eval_work_charge(J n);
+void eval_work_reset(void);  /* q_eval/q_value at depth 0: a fresh budget */
+
 /* ---- iterators (eval_iter.c) ---- */
 K eval_iter_apply(K f, K *args, int n); /* f is K_EACH..K_EACHLEFT */
 

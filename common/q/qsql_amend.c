@@ -30,7 +30,7 @@ static K amend_scatter(K *colp, K idx, K v)
     if (!w) return krr("type");
     for (J k = 0; k < m; k++) {
         J row = idx ? kJ(idx)[k] : k;
-        const G *src = atom ? (const G *)&v->g : kG(v) + k * w;
+        const G *src = atom ? (const G *)k_atom_bytes(v) : kG(v) + k * w;
         memcpy(kG(col) + row * w, src, (size_t)w);
     }
     return NULL;
@@ -42,12 +42,12 @@ static K amend_null_column(K v, J rows)
     int t = v->t < 0 ? -v->t : v->t;
     if (t <= 0 || t >= XT || !qsql_width(t)) {
         K r = ktn(0, rows);
-        for (J k = 0; k < rows; k++) kK(r)[k] = ktn(0, 0);
-        return r;
+        for (J k = 0; r && k < rows; k++) if (!(kK(r)[k] = ktn(0, 0))) { r0(r); r = NULL; }
+        return r ? r : krr("wsfull");
     }
     K null = prim_null_of(t);
     K cnt = kj(rows);
-    K r = prim_take(cnt, null);
+    K r = cnt && !IS_ERR(null) ? prim_take(cnt, null) : krr("wsfull");
     r0(cnt);
     r0(null);
     return r;
@@ -71,12 +71,19 @@ static K amend_column(qsql_table *tb, K idx, qsql_groups *g, S name, K tree, K *
             if (c >= 0 && !idx && !g) {
                 /* whole column replaced: the type may change */
                 K cnt = kj(tb->rows);
-                target = v->t < 0 ? prim_take(cnt, v) : r1(v);
+                target = !cnt ? krr("wsfull") : v->t < 0 ? prim_take(cnt, v) : r1(v);
                 r0(cnt);
                 r0(v);
+                if (IS_ERR(target)) { err = target; target = NULL; }
                 continue;
             }
             target = c >= 0 ? k_copy(kK(*cols)[c]) : amend_null_column(v, tb->rows);
+            if (!target || IS_ERR(target)) {
+                err = target ? target : krr("wsfull");
+                target = NULL;
+                r0(v);
+                break;
+            }
             if (c >= 0 && target->t == 0 && kK(*cols)[c]->t != 0) {}
         }
         err = amend_scatter(&target, rows, v);
@@ -86,7 +93,8 @@ static K amend_column(qsql_table *tb, K idx, qsql_groups *g, S name, K tree, K *
     if (!target) return NULL;
     if (target->t == 0) target = prim_squeeze(target);
     if (c >= 0) { r0(kK(*cols)[c]); kK(*cols)[c] = target; }
-    else { js(names, name); jk(cols, target); }
+    else if (!js(names, name)) { r0(target); return krr("wsfull"); }
+    else if (!jk(cols, target)) return krr("wsfull");
     return NULL;
 }
 
@@ -96,10 +104,11 @@ static K amend_update(qsql_table *tb, K b, K a, K idx)
     K names = k_copy(tb->names), cols = k_copy(tb->cols);
     qsql_groups g, *gp = NULL;
     J m = idx ? idx->n : tb->rows;
-    K err = NULL;
-    if (b->t == XD) {
+    K err = names && cols ? NULL : krr("wsfull");
+    if (!err && b->t == XD) {
         J nb = kK(b)[0]->n;
         K bycols = ktn(0, nb);
+        if (!bycols) { r0(names); r0(cols); return krr("wsfull"); }
         for (J k = 0; k < nb; k++) {
             K tree = qsql_phrase_item(b, k);
             K v = qsql_eval_on(tb, idx, tree);
@@ -125,6 +134,8 @@ static K amend_update(qsql_table *tb, K b, K a, K idx)
 static K amend_delete(qsql_table *tb, K c, K a, K idx)
 {
     K names = ktn(KS, 0), cols = ktn(0, 0);
+    if (!names || !cols) { r0(names); r0(cols); return krr("wsfull"); }
+    int ok = 1;
     if (a->n) {
         if (c->n) { r0(names); r0(cols); return krr("nyi"); }
         for (J k = 0; k < tb->names->n; k++) {
@@ -132,22 +143,24 @@ static K amend_delete(qsql_table *tb, K c, K a, K idx)
             int drop = 0;
             for (J j = 0; j < a->n; j++) drop |= kS(a)[j] == name;
             if (drop) continue;
-            js(&names, name);
-            jk(&cols, r1(kK(tb->cols)[k]));
+            ok = ok && js(&names, name) && jk(&cols, r1(kK(tb->cols)[k]));
         }
     } else {
         J m = idx ? idx->n : tb->rows, kept = 0;
         K keep = ktn(KJ, tb->rows - m);
+        if (!keep) { r0(names); r0(cols); return krr("wsfull"); }
         for (J r = 0, j = 0; r < tb->rows; r++) {
             if (j < m && (idx ? kJ(idx)[j] : r) == r) { j++; continue; }
             kJ(keep)[kept++] = r;
         }
-        for (J k = 0; k < tb->names->n; k++) {
-            js(&names, kS(tb->names)[k]);
-            jk(&cols, qsql_gather(kK(tb->cols)[k], keep));
+        for (J k = 0; ok && k < tb->names->n; k++) {
+            K col = qsql_gather(kK(tb->cols)[k], keep);
+            if (!col) { ok = 0; break; }
+            ok = js(&names, kS(tb->names)[k]) ? jk(&cols, col) != NULL : (r0(col), 0);
         }
         r0(keep);
     }
+    if (!ok) { r0(names); r0(cols); return krr("wsfull"); }
     K t = xT(xD(names, cols));
     return t ? t : krr("length");
 }
@@ -157,10 +170,11 @@ static K amend_dict_delete(K d, K keys)
 {
     K kd = kK(d)[0], vd = kK(d)[1];
     K keep = ktn(KJ, 0);
+    if (!keep) return krr("wsfull");
     for (J i = 0; i < kd->n; i++) {
         int drop = 0;
         for (J j = 0; j < keys->n && kd->t == KS; j++) drop |= kS(kd)[i] == kS(keys)[j];
-        if (!drop) ja(&keep, &i);
+        if (!drop && !ja(&keep, &i)) { r0(keep); return krr("wsfull"); }
     }
     K r = xD(qsql_gather(kd, keep), qsql_gather(vd, keep));
     r0(keep);

@@ -30,6 +30,7 @@ K qsql_gather(K col, K idx)
     const J *ix = kJ(idx);
     if (col->t == 0) {
         K r = ktn(0, n);
+        if (!r) return krr("wsfull");
         for (J i = 0; i < n; i++) kK(r)[i] = r1(kK(col)[ix[i]]);
         return r;
     }
@@ -88,9 +89,9 @@ I qsql_hash_add(qsql_hash *h, J key, J r, K *firsts)
 {
     if ((h->n + 1) * 2 > h->cap && qsql_hash_grow(h)) return -1;
     J s = qsql_hash_free_slot(h, key);
+    if (!ja(firsts, &r)) return -1;  /* before the slot is taken: the table stays whole */
     h->key[s] = key;
     h->id[s] = (I)h->n;
-    ja(firsts, &r);
     return (I)h->n++;
 }
 
@@ -130,6 +131,7 @@ static int qsql_hash_ids(K col, J m, K *ids, K *first)
     qsql_hash h;
     if (qsql_hash_init(&h, QSQL_HASH_START)) return -1;
     K out = ktn(KI, m), firsts = ktn(KJ, 0);
+    if (!out || !firsts) { r0(out); r0(firsts); qsql_hash_fini(&h); return -1; }
     I *o = kI(out);
     int failed = 0;
     switch (w) {
@@ -152,6 +154,7 @@ static int qsql_slow_ids(K col, J m, K *ids, K *first)
     if (IS_ERR(g)) { r0(g); return -1; }
     K lists = kK(g)[1];
     K out = ktn(KI, m), firsts = ktn(KJ, lists->n);
+    if (!out || !firsts) { r0(out); r0(firsts); r0(g); return -1; }
     for (J k = 0; k < lists->n; k++) {
         K l = kK(lists)[k];
         for (J j = 0; j < l->n; j++) kI(out)[kJ(l)[j]] = (I)k;
@@ -168,15 +171,18 @@ K qsql_key_order(K keys)
 {
     J ng = keys->n ? kK(keys)[0]->n : 0;
     K order = ktn(KJ, ng);
+    if (!order) return krr("wsfull");
     for (J g = 0; g < ng; g++) kJ(order)[g] = g;
     for (J c = keys->n - 1; c >= 0; c--) {
         K col = qsql_gather(kK(keys)[c], order);
+        if (IS_ERR(col)) { r0(order); return col; }
         K grade = prim_iasc(col);
         r0(col);
         if (IS_ERR(grade)) { r0(order); return grade; }
         K next = qsql_gather(order, grade);
         r0(grade);
         r0(order);
+        if (IS_ERR(next)) return next;
         order = next;
     }
     return order;
@@ -199,6 +205,7 @@ K qsql_group(K bycols, J m, qsql_groups *out)
         /* combine: (id so far, this column's id) as one long, then group that */
         J n2 = cfirst->n;
         K pair = ktn(KJ, m);
+        if (!pair) { r0(cid); r0(cfirst); r0(first); r0(ids); return krr("wsfull"); }
         for (J r = 0; r < m; r++) kJ(pair)[r] = (J)kI(ids)[r] * n2 + kI(cid)[r];
         r0(cid); r0(cfirst); r0(first); r0(ids);
         int bad = qsql_hash_ids(pair, m, &ids, &first);
@@ -208,17 +215,24 @@ K qsql_group(K bycols, J m, qsql_groups *out)
     }
     if (!ids) {  /* no by columns: one group */
         ids = ktn(KI, m);
-        memset(kI(ids), 0, (size_t)m * sizeof(I));
         first = ktn(KJ, m ? 1 : 0);
+        if (!ids || !first) { r0(ids); r0(first); return krr("wsfull"); }
+        memset(kI(ids), 0, (size_t)m * sizeof(I));
         if (m) kJ(first)[0] = 0;
         ng = m ? 1 : 0;
     }
     K keys = ktn(0, bycols->n);
-    for (J c = 0; c < bycols->n; c++) kK(keys)[c] = qsql_gather(kK(bycols)[c], first);
+    if (!keys) { r0(ids); r0(first); return krr("wsfull"); }
+    for (J c = 0; c < bycols->n; c++) {
+        K k = qsql_gather(kK(bycols)[c], first);
+        if (IS_ERR(k)) { keys->n = c; r0(keys); r0(ids); r0(first); return k; }
+        kK(keys)[c] = k;
+    }
     K order = qsql_key_order(keys);
     if (IS_ERR(order)) { r0(ids); r0(first); r0(keys); return order; }
     for (J c = 0; c < keys->n; c++) {
         K sorted = qsql_gather(kK(keys)[c], order);
+        if (IS_ERR(sorted)) { r0(ids); r0(first); r0(keys); r0(order); return sorted; }
         r0(kK(keys)[c]);
         kK(keys)[c] = sorted;
     }
@@ -239,15 +253,21 @@ K qsql_group_lists(qsql_groups *g, K idx, J m)
     const I *ids = kI(g->ids);
     for (J r = 0; r < m; r++) count[ids[r]]++;
     K raw = ktn(0, g->n);
-    for (J k = 0; k < g->n; k++) { kK(raw)[k] = ktn(KJ, count[k]); count[k] = 0; }
+    if (!raw) { free(count); return krr("wsfull"); }
+    for (J k = 0; k < g->n; k++) {
+        if (!(kK(raw)[k] = ktn(KJ, count[k]))) { raw->n = k; r0(raw); free(count); return krr("wsfull"); }
+        count[k] = 0;
+    }
     const J *ix = idx ? kJ(idx) : NULL;
     for (J r = 0; r < m; r++) {
         I k = ids[r];
         kJ(kK(raw)[k])[count[k]++] = ix ? ix[r] : r;
     }
     free(count);
-    g->lists = qsql_gather(raw, g->order);  /* in key order */
+    K lists = qsql_gather(raw, g->order);  /* in key order */
     r0(raw);
+    if (IS_ERR(lists)) return lists;
+    g->lists = lists;
     return NULL;
 }
 

@@ -62,6 +62,7 @@ void qsql_names_unique(K names)
 /* names!trees as a dictionary constant. Ownership: consumes both. */
 static K qsql_dict(K names, K trees)
 {
+    if (!names || !trees) { r0(names); r0(trees); return NULL; }
     qsql_names_unique(names);
     return xD(names, prim_squeeze(trees));  /* `sym`price as q's parse shows them */
 }
@@ -80,7 +81,7 @@ static K qsql_delete_tree(K texp, K where, K *parts)
         for (J i = 0; i < parts[2]->n; i++) {
             K c = kK(parts[2])[i];
             if (c->t != -KS) { r0(cols); r0(head); r0(texp); r0(where); return krr("nyi"); }
-            js(&cols, c->s);
+            if (!cols || !js(&cols, c->s)) { r0(cols); cols = NULL; break; }
         }
         if (where->n) { r0(cols); r0(head); r0(texp); r0(where); return krr("nyi"); }
         return knk(5, head, texp, where, kb(0), knk(1, cols));
@@ -118,5 +119,12 @@ K qsql_template_build(int kind, int distinct, K texp, K where, K *parts)
         else r = knk(6, head, texp, where, b, a, r1(lim));
     }
     for (int i = 0; i < 5; i++) if (parts[i]) r0(parts[i]);
-    return r;
+    /* any part that could not be allocated is a NULL in r or in one of its lists */
+    for (J i = 0; r && r->t == 0 && i < r->n; i++) {
+        K part = kK(r)[i];
+        int bad = !part;
+        for (J j = 0; !bad && part->t == 0 && j < part->n; j++) bad = !kK(part)[j];
+        if (bad) { r0(r); r = NULL; }
+    }
+    return r ? r : krr("wsfull");
 }

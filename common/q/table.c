@@ -238,22 +238,10 @@ K table_keyed_index(K kt, K key)
         single = 1;
     } else return krr("type");
     if (probe->n != kcols->n) { r0(probe); return krr("length"); }
-    J m = k_count(kK(probe)[0]);
-    K idx = ktn(KJ, m);
-    for (J r = 0; r < m; r++) {
-        J found = rows;
-        for (J i = 0; i < rows && found == rows; i++) {
-            int eq = 1;
-            for (J c = 0; c < kcols->n && eq; c++) {
-                K a = prim_item(kK(kcols)[c], i), b = prim_item(kK(probe)[c], r);
-                eq = k_match(a, b);
-                r0(a); r0(b);
-            }
-            if (eq) found = i;
-        }
-        kJ(idx)[r] = found;
-    }
+    K idx = join_find_rows(kcols, probe);  /* hashed: -1 where a key is absent */
     r0(probe);
+    if (IS_ERR(idx)) return idx;
+    for (J r = 0; r < idx->n; r++) if (kJ(idx)[r] < 0) kJ(idx)[r] = rows;  /* → null row */
     K vnames = kK(valt->k)[0], vcols = kK(valt->k)[1], out = ktn(0, vcols->n);
     for (J c = 0; c < vcols->n; c++) kK(out)[c] = eval_index(kK(vcols)[c], idx);
     r0(idx);

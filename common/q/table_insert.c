@@ -17,6 +17,7 @@ static K insert_columns(K names, K cols, K x, J *rows)
 {
     J nc = names->n;
     K out = ktn(0, nc);
+    if (!out) return krr("wsfull");
     for (J c = 0; c < nc; c++) kK(out)[c] = NULL;
     K src_names = NULL, src_vals = NULL, plain = NULL;
     if (table_is_keyed(x)) { plain = ktd(r1(x)); x = plain; }
@@ -134,11 +135,17 @@ static K insert_plain(K t, K x)
     if (IS_ERR(add)) return add;
     for (J c = 0; c < names->n; c++)
         if (!insert_fits(kK(*cols)[c], kK(add)[c])) { r0(add); return krr("type"); }
-    if ((*cols)->r) { K copy = k_copy(*cols); r0(*cols); *cols = copy; }
+    if ((*cols)->r) {
+        K copy = k_copy(*cols);
+        if (!copy) { r0(add); return krr("wsfull"); }
+        r0(*cols);
+        *cols = copy;
+    }
     J before = names->n ? k_count(kK(*cols)[0]) : 0;
     for (J c = 0; c < names->n; c++) insert_append(&kK(*cols)[c], kK(add)[c]);
     r0(add);
     K r = ktn(KJ, rows);
+    if (!r) return krr("wsfull");
     for (J i = 0; i < rows; i++) kJ(r)[i] = before + i;
     return r;
 }

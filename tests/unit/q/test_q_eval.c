@@ -47,9 +47,14 @@ START_TEST(fuzz_regressions)
     q_expect_err("2!([]a:1 3;c:`x`y)", "length");              /* no value column left */
     q_expect_err("x:(0! 02! !:02!!:) 2!1", "type");            /* dict of a dict */
     q_expect_err("2!{x}", "type");
+    q_expect_err("delete a from t where a>1", "nyi");         /* a template that fails */
+    q_expect_err("parse 20000#\"1+\"", "stack");                /* too long to nest */
     q_restrict_set(1);
     q_expect_err("a:`i; ,[]/a", "limit");                      /* converge that only grows */
+    q_expect_err("{(x;x)+1}/[25;0]", "limit");  /* work doubles each step: the budget ends it */
+    q_expect_err("*\\\\?\\7 3?\"abcdefghijklmnopqrstuvwxyzabcdefghijklmnop\"", "limit");
     q_restrict_set(0);
+    q_expect("count raze raze {(x;x)+1}/[3;0]", kj(8));       /* unrestricted: q's answer */
     q_expect_err("enlist/[1]", "stack");                       /* converge that only nests */
 }
 END_TEST

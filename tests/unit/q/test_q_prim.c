@@ -378,6 +378,131 @@ START_TEST(roll_forms)
 }
 END_TEST
 
+/* Fields of temporal values: `year`mm`dd`hh`uu`ss$, and v.field on variables. */
+START_TEST(temporal_fields)
+{
+    q_expect("(`year`dd`mm`hh`uu`ss$2015.10.28D03:55:58)~2015 28 10 3 55 58i", kb(1));
+    q_expect("(`year$1999.12.31 0Nd)~1999 0Ni", kb(1));
+    q_expect("(`hh$10:30 0N)~10 0Ni", kb(1));
+    q_expect("dt:2026.11.27;(dt.month;dt.year;dt.dd)~(2026.11m;2026i;27i)", kb(1));
+    q_expect("{t:x;t.minute}[10:30:15]~10:30", kb(1));
+    q_expect_err("`year$10:30", "type");
+    q_expect_err("`year$`a", "type");
+    q_expect_err("dt:2026.11.27;dt.foo", "dt.foo");
+    q_expect_err("s:`a;s.year", "s.year");
+}
+END_TEST
+
+/* `s#d: a step dictionary answers a missing key with the value of the last key below it. */
+START_TEST(step_dictionaries)
+{
+    q_expect("ds:`s#`cat`cow`dog`sheep!`chat`vache`chien`mouton;(ds `sheep`snake`cat`ant)~`mouton`mouton`chat`", kb(1));
+    q_expect("es:`s#(10*til 10)!til 10;(es 80 35 20 -10 95)~8 3 2 0N 9", kb(1));
+    q_expect("(attr key es)~`s", kb(1));
+    q_expect("d:`a`b!1 2;(d`c)~0N", kb(1));  /* no `s#: no steps */
+    q_expect_err("`s#`b`a!1 2", "s-fail");
+}
+END_TEST
+
+/* \c: console rows and columns, settable. */
+START_TEST(console_size)
+{
+    q_expect("(system \"c\")~25 80i", kb(1));
+    q_expect("system \"c 40 200\";(system \"c\")~40 200i", kb(1));
+    q_expect_err("system \"c 1\"", "domain");
+}
+END_TEST
+
+/* Indexing at depth reaches a function: the rest of the indices are its arguments. */
+START_TEST(index_into_functions)
+{
+    q_expect("(sum;dev;var)[0;til 5]", kj(10));
+    q_expect("(sum;{x+y})[1;2;3]", kj(5));
+    q_expect("(1 2;3 4)[1;0]", kj(3));
+    q_expect_err("(sum;{x+y})[1;2;3;4]", "rank");
+}
+END_TEST
+
+/* Guid atoms keep their 16 bytes after the header (KX's ku): items, joins, squeezes,
+ * comparisons, sorting, text both ways. */
+START_TEST(guids)
+{
+    q_expect("g:\"G\"$\"8c680a01-5a49-5aab-5a65-d4bfddb6a661\";\"8c680a01-5a49-5aab-5a65-d4bfddb6a661\"~string g", kb(1));
+    q_expect("(\"G\"$(\"x\";\"8c680a015a495aab5a65d4bfddb6a661\"))~(0Ng;g)", kb(1));
+    q_expect("a:first 1?0Ng;b:first 1?0Ng;((a;b)~a,b)&(a~first 1#a)&(1=(a,b)?b)&(a=a)&(a<>b)", kb(1));
+    q_expect("((a,b)=a)~10b", kb(1));
+    q_expect("v:20?0Ng;(asc v)~v iasc v", kb(1));
+    q_expect("all 1_(>=)prior asc v", kb(1));
+    q_expect("(count distinct 5#a)=1", kb(1));
+    q_expect("(string 0Ng)~\"00000000-0000-0000-0000-000000000000\"", kb(1));
+    q_expect_err("a+1", "type");
+}
+END_TEST
+
+/* iasc/idesc of long vectors (the radix path) equal the item-by-item grade of the same
+ * atoms in a general list, for every type with keys: ties stable, nulls first, floats
+ * with nulls, infinities and -0. */
+START_TEST(radix_grades)
+{
+    const char *setup =
+        "ref:{[x;d] g:$[d;idesc;iasc] x,enlist`a; g where g<count x};"
+        "chk:{[x] ((iasc x)~ref[x;0b]),((idesc x)~ref[x;1b])};"
+        "n:500;"
+        "gens:({n?0b};{`byte$n?20};{`short$-20+n?40};{`int$-20+n?40};{-20+n?40};{n?\"abcdefg\"};"
+        "{n?`a`b`ab`ba`c`};{`month$n?40};{`date$-20+n?40};{`minute$n?40};{`second$n?40};"
+        "{`time$n?40};{`timestamp$-20+n?40};{`timespan$n?40};{@[`int$n?40;where 0=n mod 7;:;0Ni]};"
+        "{@[-20+n?40;where 0=n mod 5;:;0N]};{n?0n -0w 0w -0 0 1.5 -2.5 3};{`real$n?0n -0w 0w -0 0 1.5 -2.5 3})";
+    K r = q_eval(setup, (J)strlen(setup));
+    ck_assert_msg(r->t != KERR, "setup: '%s", r->t == KERR ? r->s : "");
+    r0(r);
+    for (int round = 0; round < 3; round++) q_expect("all {all chk x[]} each gens", kb(1));
+    q_expect("(asc 100#3 1 2)~`s#(33#1),(33#2),34#3", kb(1));
+    q_expect("(desc 100#3 1 2)~(34#3),(33#2),33#1", kb(1));
+}
+END_TEST
+
+/* bin/binr, deltas and differ on typed vectors against their definitions. */
+START_TEST(typed_search_and_shifts)
+{
+    for (int round = 0; round < 5; round++) {
+        q_expect("x:asc 200?50;y:100?60;(x bin y)~{[x;v] -1+sum x<=v}[x] each y", kb(1));
+        q_expect("(x binr y)~{[x;v] 0+sum x<v}[x] each y", kb(1));
+        q_expect("((`int$x) bin `int$y)~x bin y", kb(1));
+        q_expect("((`date$x) binr `date$y)~x binr y", kb(1));
+        q_expect("xf:asc 0n,200?50f;yf:0n,100?60f;(xf bin yf)~{[x;v] -1+sum x<=v}[xf] each yf", kb(1));
+        q_expect("(xf binr yf)~{[x;v] 0+sum x<v}[xf] each yf", kb(1));
+        q_expect("(x bin 7)~-1+sum x<=7", kb(1));
+        q_expect("z:200?100;((deltas z)~z-0,-1_z)&(deltas zf)~zf-0,-1_zf:200?10f", kb(1));
+        q_expect("((differ z)~1b,(1_z)<>-1_z)&(differ s)~1b,(1_s)<>-1_s:200?`a`b", kb(1));
+    }
+}
+END_TEST
+
+/* find, in, distinct and group through prim_hash.c agree with item-by-item
+ * definitions, for every type hashed (random vectors with repeats and nulls). */
+START_TEST(hashed_search)
+{
+    const char *setup =
+        "chk:{[x;y] ((x?y)~{[x;v] first (where x=v),count x}[x] each y;"
+        "(y in x)~{[x;v] any x=v}[x] each y;"
+        "(distinct x)~x where {[x;i] i=first where x=x i}[x] each til count x;"
+        "(group x)~(distinct x)!{where x=y}[x] each distinct x)};"
+        "n:300;"
+        "gens:({n?0b};{`byte$n?20};{`short$n?40};{`int$n?40};{n?40};{n?\"abcdefg\"};{n?`a`b`c`d`e`f};"
+        "{`month$n?40};{`date$n?40};{`minute$n?40};{`second$n?40};{`time$n?40};"
+        "{`timestamp$n?40};{`timespan$n?40};{@[`int$n?40;where 0=n mod 7;:;0Ni]};"
+        "{@[n?40;where 0=n mod 5;:;0N]};{@[n?`a`b;where 0=n mod 3;:;`]})";
+    K r = q_eval(setup, (J)strlen(setup));
+    ck_assert_msg(r->t != KERR, "setup: '%s", r->t == KERR ? r->s : "");
+    r0(r);
+    for (int round = 0; round < 5; round++)
+        q_expect("all {all chk[x[];x[]]} each gens", kb(1));
+    q_expect("(`a`b`c?`c`z)~2 3", kb(1));           /* fewer than the hashed minimum */
+    q_expect("((til 10)?10 3 0N)~10 3 10", kb(1));
+    q_expect("v:10?`x`y;(v in `y)~v=`y", kb(1));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("q_prim");
@@ -386,6 +511,14 @@ int main(void)
     tcase_add_test(tc, arithmetic_promotion);
     tcase_add_test(tc, moving_averages);
     tcase_add_test(tc, roll_forms);
+    tcase_add_test(tc, hashed_search);
+    tcase_add_test(tc, typed_search_and_shifts);
+    tcase_add_test(tc, radix_grades);
+    tcase_add_test(tc, guids);
+    tcase_add_test(tc, console_size);
+    tcase_add_test(tc, index_into_functions);
+    tcase_add_test(tc, step_dictionaries);
+    tcase_add_test(tc, temporal_fields);
     tcase_add_test(tc, temporal_arithmetic);
     tcase_add_test(tc, comparison);
     tcase_add_test(tc, lists);

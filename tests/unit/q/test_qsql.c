@@ -216,7 +216,8 @@ START_TEST(property_select_by)
         ck_assert_msg(same->t == -KB && same->g, "round %d: all-rows fast path differs", round);
         r0(same);
         /* one aggregate alone takes the fused loops: each against the general path */
-        const char *one = "u:update isz:`int$size from t;"
+        const char *one = "u:update isz:`int$size from t;n:update size:100,isz:100i from u;"
+            "v:update price:0n from n where 0=i mod 5;"  /* null values, no null weights */
             "all((select c:count i by sym from u where price>20)~select c:{count x} i by sym from u where price>20;"
             "(select s:sum size by sym from u)~select s:{sum x} size by sym from u;"
             "(select s:sum isz by sym from u where price>20)~select s:{sum x} isz by sym from u where price>20;"
@@ -225,7 +226,10 @@ START_TEST(property_select_by)
             "(select a:avg isz by sym from u)~select a:{avg x} isz by sym from u;"
             "(select a:avg price by sym from u where size>10)~select a:{avg x} price by sym from u where size>10;"
             "(select w:size wavg price by sym from u)~select w:{x wavg y}[size;price] by sym from u;"
-            "(select w:isz wavg price by sym from u where price>20)~select w:{x wavg y}[isz;price] by sym from u where price>20)";
+            "(select w:isz wavg price by sym from u where price>20)~select w:{x wavg y}[isz;price] by sym from u where price>20;"
+            "(select w:size wavg price by sym from v)~select w:{x wavg y}[size;price] by sym from v;"
+            "(select w:isz wavg price by sym from v)~select w:{x wavg y}[isz;price] by sym from v;"
+            "(select w:size wavg price by sym from n)~select w:{x wavg y}[size;price] by sym from n)";
         same = q_eval(one, (J)strlen(one));
         ck_assert_msg(same->t == -KB && same->g, "round %d: fused path differs: %s", round,
                       same->t == KERR ? same->s : "");

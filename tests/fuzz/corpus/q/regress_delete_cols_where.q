@@ -1,0 +1,1 @@
+delete a from t where a>1
