@@ -274,18 +274,18 @@ static I fused_new(stream_item *it, qsql_hash *h, J key, J row, K *firsts, J *ca
                    : NAME##_all(it, v, all, m, h, firsts, cap);                           \
     }
 #define FUSED_LOOP(NAME, DECL, BODY, ROW)                                                  \
-    static int NAME(stream_item *it, const J *v, const J *all, J m, qsql_hash *h,         \
-                    K *firsts, J *cap)                                                    \
-    {                                                                                     \
+    static int NAME(stream_item *it, const J *restrict v, const J *restrict all, J m,     \
+                    qsql_hash *h, K *firsts, J *cap)                                      \
+    {   /* restrict: the sums never alias the columns or the table (we build with        \
+           -fno-strict-aliasing, so without it every store reloads them) */              \
         DECL;                                                                             \
-        J *aj = it->acc_j;                                                                \
-        F *af = it->acc_f, *ax = it->aux_f;                                               \
-        const J *keys = h->key;                                                           \
-        const I *slots = h->id;                                                           \
+        J *restrict aj = it->acc_j;                                                       \
+        F *restrict af = it->acc_f, *restrict ax = it->aux_f;                             \
+        const J *restrict keys = h->key;                                                  \
+        const I *restrict slots = h->id;                                                  \
         J mask = h->cap - 1;                                                              \
         int shift = h->shift;                                                             \
         I g = -1;                                                                         \
-        int bad = 0;  /* a fast body met a null: the caller reruns the careful one */      \
         (void)all;                                                                        \
         J k = 0;                                                                          \
         while (k < m) {                                                                   \
@@ -308,26 +308,27 @@ static I fused_new(stream_item *it, qsql_hash *h, J key, J row, K *firsts, J *ca
             k++;                                                                          \
         }                                                                                 \
         (void)aj; (void)af; (void)ax;                                                     \
-        return bad;                                                                       \
+        return 0;                                                                         \
     }
 
 FUSED_FN(fused_count, (void)0, aj[g]++)
-FUSED_FN(fused_sum_j, const J *c = kJ(it->x), J x = c[row]; aj[g] += x != nj ? x : 0)
-FUSED_FN(fused_sum_i, const I *c = kI(it->x), I x = c[row]; aj[g] += x != ni ? x : 0)
-FUSED_FN(fused_sum_f, const F *c = kF(it->x), F x = c[row]; af[g] += x == x ? x : 0)
-FUSED_FN(fused_avg_j, const J *c = kJ(it->x),
+FUSED_FN(fused_sum_j, const J *restrict c = kJ(it->x), J x = c[row]; aj[g] += x != nj ? x : 0)
+FUSED_FN(fused_sum_i, const I *restrict c = kI(it->x), I x = c[row]; aj[g] += x != ni ? x : 0)
+FUSED_FN(fused_sum_f, const F *restrict c = kF(it->x), F x = c[row]; af[g] += x == x ? x : 0)
+FUSED_FN(fused_avg_j, const J *restrict c = kJ(it->x),
          J x = c[row]; int ok = x != nj; af[g] += ok ? (F)x : 0; ax[g] += ok)
-FUSED_FN(fused_avg_i, const I *c = kI(it->x),
+FUSED_FN(fused_avg_i, const I *restrict c = kI(it->x),
          I x = c[row]; int ok = x != ni; af[g] += ok ? (F)x : 0; ax[g] += ok)
-FUSED_FN(fused_avg_f, const F *c = kF(it->x),
+FUSED_FN(fused_avg_f, const F *restrict c = kF(it->x),
          F x = c[row]; int ok = x == x; af[g] += ok ? x : 0; ax[g] += ok)
-/* wavg without most null tests, which cost half the loop: a null weight sets bad, a
- * null value leaves a NaN sum (fused_nan), and the caller then starts again with the
- * careful loop (nulls are rare in ticks). */
-FUSED_FN(fused_wavg_j_fast, const J *wt = kJ(it->w); const F *c = kF(it->x),
-         F fa = (F)wt[row]; af[g] += fa * c[row]; ax[g] += fa; bad |= fa < 0)
-FUSED_FN(fused_wavg_i_fast, const I *wt = kI(it->w); const F *c = kF(it->x),
-         I a = wt[row]; F fa = (F)a; af[g] += fa * c[row]; ax[g] += fa; bad |= a == ni)
+/* wavg without null tests, which cost half the loop: a null weight becomes NaN and a
+ * null value is NaN, so either leaves a NaN sum (fused_nan), and the caller then starts
+ * again with the careful loop (nulls are rare in ticks). No flag is carried from row to
+ * row: a flag in a register spilled to the stack made every row wait for the last. */
+FUSED_FN(fused_wavg_j_fast, const J *restrict wt = kJ(it->w); const F *restrict c = kF(it->x),
+         J a = wt[row]; F fa = a != nj ? (F)a : (F)NAN; af[g] += fa * c[row]; ax[g] += fa)
+FUSED_FN(fused_wavg_i_fast, const I *restrict wt = kI(it->w); const F *restrict c = kF(it->x),
+         I a = wt[row]; F fa = a != ni ? (F)a : (F)NAN; af[g] += fa * c[row]; ax[g] += fa)
 
 /* Did a fast loop leave a NaN sum (a null value) in the first ng groups? */
 static int fused_nan(const stream_item *it, J ng)
@@ -335,10 +336,10 @@ static int fused_nan(const stream_item *it, J ng)
     for (J g = 0; g < ng; g++) if (it->acc_f[g] != it->acc_f[g]) return 1;
     return 0;
 }
-FUSED_FN(fused_wavg_j, const J *wt = kJ(it->w); const F *c = kF(it->x),
+FUSED_FN(fused_wavg_j, const J *restrict wt = kJ(it->w); const F *restrict c = kF(it->x),
          J a = wt[row]; F b = c[row]; int ok = (a != nj) & (b == b);
          F fa = ok ? (F)a : 0; af[g] += ok ? fa * b : 0; ax[g] += fa)
-FUSED_FN(fused_wavg_i, const I *wt = kI(it->w); const F *c = kF(it->x),
+FUSED_FN(fused_wavg_i, const I *restrict wt = kI(it->w); const F *restrict c = kF(it->x),
          I a = wt[row]; F b = c[row]; int ok = (a != ni) & (b == b);
          F fa = ok ? (F)a : 0; af[g] += ok ? fa * b : 0; ax[g] += fa)
 
