@@ -252,6 +252,14 @@ static int parse_control_code(S name)
 }
 
 /* One term with its postfix brackets and iterators. Sets *verb for infix verbs. */
+/* '[f;g;…] (q-subset.md §2.10): composition, not a signal, when a bracket follows the
+ * quote at once. */
+static int parse_is_compose(parse_state *ps)
+{
+    lex_token *t = parse_peek(ps), *next = &ps->toks.tok[ps->at + 1];
+    return t->kind == LEX_SIGNAL && next->kind == LEX_LBRACKET && !next->spaced;
+}
+
 static K parse_term(parse_state *ps, int *verb)
 {
     lex_token *t = parse_peek(ps);
@@ -280,6 +288,12 @@ static K parse_term(parse_state *ps, int *verb)
         break;
     case LEX_LPAREN: node = parse_paren(ps, verb); break;
     case LEX_LBRACE: node = parse_lambda_term(ps); break;
+    case LEX_SIGNAL:
+        if (!parse_is_compose(ps)) { ps->at++; return krr("parse"); }
+        ps->at++;
+        node = parse_control(ps, EVAL_COMPOSE);  /* (COMPOSE;f;g): g is applied first */
+        if (!IS_ERR(node) && node->n < 3) { r0(node); return krr("rank"); }
+        break;
     default:
         ps->at++;
         return krr("parse");
@@ -402,7 +416,7 @@ static K parse_expr(parse_state *ps)
             result = parse_built(knk(2, eval_special(EVAL_RETURN), e ? e : k_identity()));
             break;
         }
-        if (t->kind == LEX_SIGNAL || t->kind == LEX_SYSTEM) {
+        if ((t->kind == LEX_SIGNAL && !parse_is_compose(ps)) || t->kind == LEX_SYSTEM) {
             int code = t->kind == LEX_SIGNAL ? EVAL_SIGNAL : EVAL_SYSTEM;
             K arg = t->kind == LEX_SYSTEM ? r1(t->value) : NULL;
             ps->at++;

@@ -209,6 +209,12 @@ START_TEST(compositions_and_environment)
     q_expect("di:reciprocal(%).; di 2 3", kf(1.5));
     q_expect("0 (0|+)\\-100 2 3 4 -100 6", q_longs(6, 0LL, 2LL, 5LL, 9LL, 0LL, 6LL));
     q_expect("type (0|+)", kh(K_COMPOSITION));
+    /* '[f;g]: explicit composition, g applied first; a quote before a noun signals */
+    q_expect("f:{2*x};ff:{[w;x;y;z]w+x+y+z};'[f;ff][1;2;3;4]", kj(20));
+    q_expect("'[neg;sum;til] 4", kj(-6));
+    q_expect("type '[neg;+]", kh(K_COMPOSITION));
+    q_expect_err("'[neg]", "rank");
+    q_expect_err("'`boom", "boom");
     q_expect("type .z.p", kh(-KP));
     q_expect("type .z.D", kh(-KD));
     q_expect(".z.p>2020.01.01D00:00:00.000000000", kb(1));
