@@ -76,7 +76,8 @@ K prim_save(K x);            /* save `name: global to file */
 K prim_load(K x);            /* load `name: file to global */
 K prim_text_parse(K x, K y);
 /* Hashed find/in/distinct/group (prim_hash.c): the result, or NULL when the arguments
- * are not vectors of exact keys worth hashing (the caller's own loop then answers). */
+ * are not vectors of exact keys worth hashing (the caller's own loop then answers).
+ * Ownership: arguments borrowed; a result (or 'wsfull error) is new. */
 int prim_hash_ok(K x);
 K prim_hash_distinct(K x);
 K prim_hash_group(K x);
