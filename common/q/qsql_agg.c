@@ -35,6 +35,7 @@ static K agg_column(qsql_table *tb, K arg)
 static K agg_count(qsql_groups *g, J m)
 {
     K r = ktn(KJ, g->n);
+    if (!r) return krr("wsfull");
     memset(kJ(r), 0, (size_t)g->n * sizeof(J));
     const I *ids = kI(g->ids);
     for (J r2 = 0; r2 < m; r2++) kJ(r)[ids[r2]]++;
@@ -53,6 +54,7 @@ static K agg_long(int code, qsql_groups *g, K idx, J m, const J *v)
 {
     J n = g->n;
     K r = ktn(KJ, n);
+    if (!r) return krr("wsfull");
     J *o = kJ(r);
     const I *ids = kI(g->ids);
     const J *ix = idx ? kJ(idx) : NULL;
@@ -73,6 +75,7 @@ static K agg_float(int code, qsql_groups *g, K idx, J m, const F *v)
 {
     J n = g->n;
     K r = ktn(KF, n);
+    if (!r) return krr("wsfull");
     F *o = kF(r);
     const I *ids = kI(g->ids);
     const J *ix = idx ? kJ(idx) : NULL;
@@ -93,8 +96,9 @@ static K agg_avg(qsql_groups *g, K idx, J m, K col)
 {
     J n = g->n;
     K r = ktn(KF, n);
-    F *o = kF(r);
     J *cnt = calloc((size_t)(n ? n : 1), sizeof(J));
+    if (!r || !cnt) { r0(r); free(cnt); return krr("wsfull"); }
+    F *o = kF(r);
     memset(o, 0, (size_t)n * sizeof(F));
     const I *ids = kI(g->ids);
     const J *ix = idx ? kJ(idx) : NULL;
@@ -112,7 +116,9 @@ static K agg_wavg(qsql_groups *g, K idx, J m, K w, K x)
 {
     J n = g->n;
     K r = ktn(KF, n);
-    F *o = kF(r), *ws = calloc((size_t)(n ? n : 1), sizeof(F));
+    F *ws = calloc((size_t)(n ? n : 1), sizeof(F));
+    if (!r || !ws) { r0(r); free(ws); return krr("wsfull"); }
+    F *o = kF(r);
     memset(o, 0, (size_t)n * sizeof(F));
     const I *ids = kI(g->ids);
     const J *ix = idx ? kJ(idx) : NULL;
