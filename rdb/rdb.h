@@ -66,7 +66,7 @@ struct rdb_table *rdb_table_find(S name);
 /* Before a replay of journal_bytes: give each empty table's columns the capacity the
  * journal could hold for it (bytes over the table's smallest wire row), so the replay
  * appends without reallocating. Only address space is taken: the items are not
- * touched until written (no huge-page hint: it measured slower, rdb_upd.c). A failed
+ * touched until written (no huge-page hint: docs/design-notes.md, RDB replay). A failed
  * reservation is harmless (growth as usual). */
 void rdb_tables_reserve(J journal_bytes);
 /* Append data (a table, a list of columns, or a list of atoms = one row) to table t in
@@ -87,7 +87,8 @@ struct rdb_sym_slot {
     uint64_t key;            /* the symbol's bytes (up to 7), zero-padded */
     S sym;                   /* its interned symbol, NULL for an empty slot */
 };
-#define RDB_SYM_CACHE_BITS 10
+#define RDB_SYM_CACHE_BITS 12
+#define RDB_SYM_CACHE_PROBES 4   /* slots tried before a miss takes over the home slot */
 #define RDB_SYM_CACHE_SLOTS (1 << RDB_SYM_CACHE_BITS)
 /* Is the record at body (n bytes to the end of the journal) shaped (`upd;`t;list of
  * ncols items) for a subscribed t, its first item a vector of the schema's type? Then

@@ -23,8 +23,8 @@
 #define RDB_RESERVE_RAM_SHARE 2  /* replay reservations stay under RAM / this */
 #define RDB_WIRE_HDR_BYTES 6     /* vector header: type, attribute, int32 count */
 #define RDB_WIRE_ATTR_MAX K_ATTR_GROUPED  /* attribute bytes above are malformed (ser.c) */
-#define RDB_WORD_ONES 0x0101010101010101ULL
-#define RDB_WORD_HIGHS 0x8080808080808080ULL
+#define RDB_WORD_LOWS 0x7f7f7f7f7f7f7f7fULL
+#define RDB_WORD_BYTES ((J)sizeof(uint64_t))
 #define RDB_HASH_MUL 0x9e3779b97f4a7c15ULL  /* Fibonacci hashing of a cache key */
 
 static const G rdb_wire_upd[] = { (G)-KS, 'u', 'p', 'd', 0 };  /* `upd on the wire */
@@ -120,10 +120,12 @@ void rdb_tables_reserve(J journal_bytes)
         for (J c = 0; rows > 0 && c < vals->n; c++) {
             K old = kK(vals)[c];
             if (old->t == 0 || old->r != 0) continue;
-            /* Not zeroed: untouched pages cost nothing. No MADV_HUGEPAGE: with THP in
-             * madvise mode and defrag=madvise it stalls in direct compaction when memory
-             * is fragmented (bench/rdb.c cold replay: 0.15-1.16 s with it, 0.29-0.41 s
-             * without, same machine state); MADV_POPULATE_WRITE did not help either. */
+            /* Not zeroed: untouched pages cost nothing. MADV_POPULATE_WRITE, whole or
+             * per 4 MB ahead of the writes, gained nothing. No MADV_HUGEPAGE: on a VM whose
+             * host takes back free memory (free page reporting works on huge-page
+             * blocks) a huge page fault waits on the host: bench/rdb.c's cold replay
+             * took 0.10 s with huge pages on a busy machine, 0.6-1.4 s after it idled,
+             * 0.26-0.29 s with 4 KB pages either way. KX also advises THP off. */
             K col = ktn(old->t, rows);
             if (!col) break;             /* no room to reserve: growth as usual */
             col->n = 0;
@@ -331,36 +333,70 @@ static int rdb_column_room(K *slot, J more)
     return 0;
 }
 
-/* Intern the n NUL-terminated symbols at p into out. A symbol of up to 7 bytes is found
- * with one 8-byte load and looked up in cache before the intern table. Returns the byte
- * after the last symbol, or NULL when one has no NUL before end. */
+/* The NUL bytes of word, each as its byte's high bit. Exact for every byte (no carry
+ * crosses a byte), unlike the usual first-zero test. */
+static inline uint64_t rdb_word_nuls(uint64_t word)
+{
+    return ~(((word & RDB_WORD_LOWS) + RDB_WORD_LOWS) | word | RDB_WORD_LOWS);
+}
+
+/* rdb_wire_sym when the first probe missed: a few more probes, then the intern table
+ * (the home slot is taken over when the probes find no room). NULL: out of memory. */
+static S rdb_wire_sym_miss(const G *p, J len, uint64_t key, int cached,
+                           struct rdb_sym_slot *cache)
+{
+    if (len > INT32_MAX) return NULL;
+    if (!cached) return sn((const char *)p, (I)len);
+    uint64_t home = (key * RDB_HASH_MUL) >> (64 - RDB_SYM_CACHE_BITS);
+    struct rdb_sym_slot *slot = NULL;
+    for (uint64_t probe = 0; probe < RDB_SYM_CACHE_PROBES; probe++) {
+        slot = &cache[(home + probe) & (RDB_SYM_CACHE_SLOTS - 1)];
+        if (!slot->sym) break;
+        if (slot->key == key) return slot->sym;
+    }
+    if (slot->sym) slot = &cache[home];
+    slot->key = key;
+    return slot->sym = sn((const char *)p, (I)len);
+}
+
+/* The interned symbol of the len bytes at p, or NULL (out of memory). A symbol of up to
+ * 7 bytes is its own cache key (one 8-byte load, zero-padded); the usual case is a hit
+ * on the first probe. */
+static inline S rdb_wire_sym(const G *p, J len, const G *end, struct rdb_sym_slot *cache)
+{
+    uint64_t key = 0;
+    int cached = len < RDB_WORD_BYTES && end - p >= RDB_WORD_BYTES;
+    if (cached) {
+        memcpy(&key, p, sizeof key);
+        key &= (1ULL << (CHAR_BIT * len)) - 1;
+        const struct rdb_sym_slot *slot = &cache[(key * RDB_HASH_MUL) >> (64 - RDB_SYM_CACHE_BITS)];
+        if (slot->key == key && slot->sym) return slot->sym;
+    }
+    return rdb_wire_sym_miss(p, len, key, cached, cache);
+}
+
+/* Intern the n NUL-terminated symbols at p into out. The NULs are found 8 bytes at a
+ * time, so where a symbol starts does not wait on measuring the one before it. Returns
+ * the byte after the last symbol, or NULL when one has no NUL before end. */
 static const G *rdb_wire_syms(const G *p, const G *end, S *out, J n, struct rdb_sym_slot *cache)
 {
-    for (J i = 0; i < n; i++) {
-        if (end - p >= (J)sizeof(uint64_t)) {
-            uint64_t word;
-            memcpy(&word, p, sizeof word);
-            uint64_t zero = (word - RDB_WORD_ONES) & ~word & RDB_WORD_HIGHS; /* first NUL exact */
-            if (zero) {
-                int len = __builtin_ctzll(zero) / CHAR_BIT;
-                uint64_t key = len ? word & (~0ULL >> (64 - CHAR_BIT * len)) : 0;
-                struct rdb_sym_slot *slot =
-                    &cache[(key * RDB_HASH_MUL) >> (64 - RDB_SYM_CACHE_BITS)];
-                if (!slot->sym || slot->key != key) {
-                    slot->key = key;
-                    slot->sym = sn((const char *)p, len);
-                }
-                out[i] = slot->sym;
-                p += len + 1;
-                continue;
-            }
+    const G *start = p, *at = p;
+    J i = 0;
+    for (; i < n && end - at >= RDB_WORD_BYTES; at += RDB_WORD_BYTES) {
+        uint64_t word;
+        memcpy(&word, at, sizeof word);
+        for (uint64_t nuls = rdb_word_nuls(word); nuls && i < n; nuls &= nuls - 1) {
+            const G *nul = at + __builtin_ctzll(nuls) / CHAR_BIT;
+            if (!(out[i++] = rdb_wire_sym(start, nul - start, end, cache))) return NULL;
+            start = nul + 1;
         }
-        const G *nul = memchr(p, 0, (size_t)(end - p));
-        if (!nul || nul - p > INT32_MAX) return NULL;
-        out[i] = sn((const char *)p, (I)(nul - p));
-        p = nul + 1;
     }
-    return p;
+    for (; i < n; i++) {   /* the last bytes before end: no 8-byte reads past it */
+        const G *nul = memchr(start, 0, (size_t)(end - start));
+        if (!nul || !(out[i] = rdb_wire_sym(start, nul - start, end, cache))) return NULL;
+        start = nul + 1;
+    }
+    return start;
 }
 
 J rdb_wire_check(const struct rdb_wire *w, const G *end)
@@ -401,14 +437,15 @@ J rdb_wire_append(const struct rdb_wire *w, const G *end, struct rdb_sym_slot *c
         if (!rdb_wire_type_ok(type) || (*slot)->t != type
             || rdb_wire_count(p, end, type) != w->rows) return -1;
         p += RDB_WIRE_HDR_BYTES;
-        if (rdb_column_room(slot, w->rows)) return -1;
+        /* a count the bytes cannot hold (a symbol takes one at least) is refused before
+         * any room is made: a corrupt count must not allocate gigabytes */
+        int width = type == KS ? 1 : k_item_size(type);
+        if (w->rows > (end - p) / width || rdb_column_room(slot, w->rows)) return -1;
         K col = *slot;
         if (type == KS) {
             if (!(p = rdb_wire_syms(p, end, kS(col) + col->n, w->rows, cache))) return -1;
             continue;
         }
-        int width = k_item_size(type);
-        if (w->rows > (end - p) / width) return -1;
         memcpy(kG(col) + col->n * width, p, (size_t)(w->rows * width));
         p += w->rows * width;
     }
