@@ -28,9 +28,10 @@ int hdb_load(const char *root);
  * holds the date column and only the columns the query names (every column for update,
  * delete, or a select without a phrase). One partition: its mapped columns (copied:
  * date, and symbols resolved through sym); several: one copy per column, kept until a
- * query over other dates, so a repeated query copies nothing. Tables that are not the
- * loaded globals give NULL. Ownership: as qsql_source_fn. */
-K hdb_source(const qsql_source_req *req, J *used);
+ * query over other dates, so a repeated query copies nothing. Several partitions also
+ * give their first rows in *starts (the virtual i counts from 0 in each). Tables that
+ * are not the loaded globals give NULL. Ownership: as qsql_source_fn. */
+K hdb_source(const qsql_source_req *req, J *used, K *starts);
 
 /* Before message msg is evaluated: the text "count t" of a loaded table t is answered
  * from the row counts the load recorded (no column read), "cols t" and "meta t" from the

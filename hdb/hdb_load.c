@@ -386,7 +386,22 @@ static int hdb_prune_one(struct hdb_table *t, G *mask, const char *op, K v)
     return 0;
 }
 
-K hdb_source(const qsql_source_req *req, J *used)
+/* The first row of each kept partition in a view that joins them (the virtual i
+ * counts from 0 in each), or NULL for one partition. Ownership: keep borrowed; new. */
+static K hdb_starts(const struct hdb_table *t, K keep)
+{
+    if (keep->n < 2) return NULL;
+    K starts = ktn(KJ, keep->n);
+    J at = 0;
+    for (J k = 0; starts && k < keep->n; k++) {
+        J n = kJ(t->rows)[kJ(keep)[k]];
+        kJ(starts)[k] = at;
+        at += n > 0 ? n : 0;
+    }
+    return starts;
+}
+
+K hdb_source(const qsql_source_req *req, J *used, K *starts)
 {
     struct hdb_table *t = NULL;
     for (J i = 0; i < hdb_ntabs && !t; i++)
@@ -422,6 +437,7 @@ K hdb_source(const qsql_source_req *req, J *used)
     for (J k = 0; names && k < names->n; k++) with_date |= kS(names)[k] == ss(HDB_DATE_COLUMN);
     r0(names);
     K r = hdb_view(t, keep, sel, with_date);
+    if (r->t != KERR) *starts = hdb_starts(t, keep);
     r0(mask);
     r0(keep);
     r0(sel);

@@ -27,10 +27,10 @@ static K qsql_open_source(qsql_table *tb, K t, qsql_source_req *req, J *used)
     if (!v) return krr(t->s);
     if (qsql_source) {
         req->from = v;
-        K own = qsql_source(req, used);
+        K own = qsql_source(req, used, &tb->starts);
         if (own) {
             r0(v);
-            if (IS_ERR(own)) return own;
+            if (IS_ERR(own)) { if (tb->starts) r0(tb->starts); tb->starts = NULL; return own; }
             v = own;
         }
     }
@@ -39,7 +39,12 @@ static K qsql_open_source(qsql_table *tb, K t, qsql_source_req *req, J *used)
         v = ktd(v);
         if (!v) return krr("type");
     }
-    if (v->t != XT) { r0(v); return krr("type"); }
+    if (v->t != XT) {
+        r0(v);
+        if (tb->starts) r0(tb->starts);
+        tb->starts = NULL;
+        return krr("type");
+    }
     tb->table = v;
     tb->names = kK(v->k)[0];
     tb->cols = kK(v->k)[1];
@@ -54,7 +59,13 @@ K qsql_open(qsql_table *tb, K t, eval_frame *outer)
     return qsql_open_source(tb, t, &req, &used);
 }
 
-void qsql_close(qsql_table *tb) { r0(tb->table); tb->table = NULL; }
+void qsql_close(qsql_table *tb)
+{
+    r0(tb->table);
+    tb->table = NULL;
+    if (tb->starts) r0(tb->starts);
+    tb->starts = NULL;
+}
 
 J qsql_col_find(qsql_table *tb, S name)
 {
@@ -180,6 +191,27 @@ static K qsql_til(J n)
     return r;
 }
 
+/* The virtual i of rows idx (NULL: every row): the row number, or in a table joined
+ * from partitions the row within its partition. Ownership: idx borrowed; returns new. */
+static K qsql_row_i(const qsql_table *tb, K idx)
+{
+    if (!tb->starts) return idx ? r1(idx) : qsql_til(tb->rows);
+    J m = idx ? idx->n : tb->rows, parts = tb->starts->n;
+    const J *start = kJ(tb->starts);
+    K r = ktn(KJ, m);
+    if (!r) return krr("wsfull");
+    for (J k = 0; k < m; k++) {
+        J row = idx ? kJ(idx)[k] : k, lo = 0, hi = parts;
+        while (hi - lo > 1) {   /* the last partition starting at or before row */
+            J mid = lo + (hi - lo) / 2;
+            if (start[mid] <= row) lo = mid;
+            else hi = mid;
+        }
+        kJ(r)[k] = row - start[lo];
+    }
+    return r;
+}
+
 K qsql_eval_on(qsql_table *tb, K idx, K tree)
 {
     if (tree->t == -KS) {
@@ -201,7 +233,7 @@ K qsql_eval_on(qsql_table *tb, K idx, K tree)
         J c = qsql_col_find(tb, name);
         K v = NULL;
         if (c >= 0) v = qsql_gather(kK(tb->cols)[c], idx);
-        else if (!strcmp(name, "i")) v = idx ? r1(idx) : qsql_til(tb->rows);
+        else if (!strcmp(name, "i")) v = qsql_row_i(tb, idx);
         else v = qsql_field(tb, idx, name);
         if (!v) continue;
         if (IS_ERR(v)) { err = v; break; }

@@ -46,10 +46,12 @@ typedef struct qsql_source_req {
 } qsql_source_req;
 
 /* A resolver returns NULL when req->from is not its table (the query then opens it as
- * usual), else a new table (or an error value, which the query returns) and in *used
- * how many leading where constraints that table already satisfies (they are skipped).
- * Ownership: req's values borrowed; returns new. */
-typedef K (*qsql_source_fn)(const qsql_source_req *req, J *used);
+ * usual), else a new table (or an error value, which the query returns), in *used how
+ * many leading where constraints that table already satisfies (they are skipped), and
+ * in *starts, when the table joins partitions, a KJ of the row each one starts at: the
+ * virtual column i then counts from 0 in each partition, as in kdb+ (else NULL).
+ * Ownership: req's values borrowed; returns new, *starts new. */
+typedef K (*qsql_source_fn)(const qsql_source_req *req, J *used, K *starts);
 
 /* Register fn (NULL: none). */
 void qsql_source_set(qsql_source_fn fn);

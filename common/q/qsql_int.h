@@ -17,6 +17,8 @@ typedef struct qsql_table {
     J rows;           /* row count */
     J nkeys;          /* key columns when the source was a keyed table, else 0 */
     eval_frame *outer; /* resolves names that are not columns (NULL: globals) */
+    K starts;         /* KJ: the first row of each partition when a table source joined
+                         partitions (the virtual i counts from 0 in each), else NULL (owned) */
 } qsql_table;
 
 typedef struct qsql_groups {

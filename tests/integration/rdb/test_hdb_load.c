@@ -183,6 +183,16 @@ START_TEST(partitions_join_in_date_order)
     ck_assert_int_eq(q_long("count trade"), 15);
     ck_assert_int_eq(q_long("count select from trade where date=2024.01.16"), 0);
     q_same("`sym xasc trade", "`sym xasc select from trade");
+    /* the virtual i counts from 0 in each partition, as in kdb+ */
+    q_same("exec i from trade", "(til 5),til 10");
+    q_same("exec i from trade where date=2024.01.15", "til 10");
+    q_same("exec i from trade where date>2024.01.13, size>2",
+           "raze {exec i from trade where date=x, size>2} each 2024.01.14 2024.01.15 2024.01.16");
+    q_same("exec price from trade where date in 2024.01.14 2024.01.15, i=1",
+           "raze {exec price from trade where date=x, i=1} each 2024.01.14 2024.01.15");
+    ck_assert_int_eq(q_long("count select from trade where date within 2024.01.14 2024.01.16,"
+                            " i<3"), 6);
+    ck_assert_int_eq(q_long("count select from trade where i=0"), 2);
 }
 END_TEST
 
