@@ -61,6 +61,13 @@ wait "$client" 2>/dev/null
 if command -v curl >/dev/null; then
     "$TICKQ" -c ":$port" -e 'tt:([]x:1 2 3)' >/dev/null 2>&1
     check "GET / lists tables with rows" "1" "$(curl -s "http://127.0.0.1:$port/" | grep -c '?tt">tt</a> 3 rows')"
+    # .z.ph is defined from the start, as in kdb+: a wrapper can log and call it
+    check ".z.ph is a lambda by default" "100h" "$("$TICKQ" -c ":$port" -e 'type .z.ph')"
+    "$TICKQ" -c ":$port" -e 'zph:.z.ph;hits:0;.z.ph:{hits+::1;zph x}' >/dev/null 2>&1
+    check "a wrapped .z.ph still evaluates ?expr" "1" "$(curl -s "http://127.0.0.1:$port/?1+2" | grep -c '<pre>3')"
+    check "the wrapper ran" "1" "$("$TICKQ" -c ":$port" -e 'hits')"
+    check "the default .z.ph called from q gives the page" "1" \
+        "$("$TICKQ" -c ":$port" -e 'zph ("?2*3";()!())' | grep -c 'pre>6')"
     "$TICKQ" -c ":$port" -e '.z.ph:{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"}' >/dev/null 2>&1
     check ".z.ph answers GET" "hi" "$(curl -s "http://127.0.0.1:$port/any")"
 fi

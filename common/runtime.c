@@ -114,7 +114,8 @@ static int rt_on_password(struct net_conn *c, const char *user, const char *pass
 }
 
 /* .z.ph (GET, HEAD) and .z.pp (POST) when defined: (request text; headers) -> the whole
- * HTTP response as a string. Undefined hooks leave the built-in routes. */
+ * HTTP response as a string. .z.ph is defined from the start (rt_zph_define) and gives
+ * the built-in routes; undefined hooks (.z.pp, or .z.ph expunged) leave them too. */
 static K rt_http_request(struct net_conn *c, const char *method, const char *target, K headers)
 {
     const char *hook = !strcmp(method, "POST") ? ".z.pp"
@@ -137,6 +138,35 @@ static K rt_http_request(struct net_conn *c, const char *method, const char *tar
     int len = snprintf(resp, sizeof resp, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
                        "Connection: close\r\nContent-Length: %d\r\n\r\n%s", n, body);
     return kpn(resp, len);
+}
+
+/* .tick.ph[x], the work of the default .z.ph: the built-in page for x, the request
+ * (target; headers) as .z.ph receives it, or the target text alone. Ownership: borrowed
+ * args; returns new. */
+static K rt_q_ph(K *a, int n)
+{
+    (void)n;
+    K x = a[0], target = x->t == 0 && x->n >= 1 ? kK(x)[0] : x;
+    if (target->t != KC && target->t != -KC) return krr("type");
+    J len = target->t == KC ? target->n : 1;
+    if (len > NET_HTTP_MAX_LINE_BYTES) return krr("length");
+    char text[NET_HTTP_MAX_LINE_BYTES + 1];
+    memcpy(text, target->t == KC ? (const char *)kC(target) : (const char *)&target->g, (size_t)len);
+    text[len] = 0;
+    K r = net_http_builtin(rt.handle ? net_conn_get(rt.handle) : NULL, text);
+    return r ? r : krr("wsfull");
+}
+
+/* Define .z.ph as kdb+ has it, a lambda (the page is built in C). Returns 0 or -1. */
+static int rt_zph_define(void)
+{
+    static const char define[] = ".z.ph:{.tick.ph x}";
+    K f = q_native_new(".tick.ph", 1, rt_q_ph);
+    if (!f || q_global_set(".tick.ph", f) != 0) return -1;
+    K r = q_eval(define, (J)strlen(define));
+    int rc = r && r->t != KERR ? 0 : -1;
+    r0(r);
+    return rc;
 }
 
 /* Run a connection hook (.z.po / .z.pc) with the handle; errors are printed. */
@@ -201,8 +231,8 @@ int rt_init(const char *name)
         return -1;
     }
     net_text_fn_set(fmt_display);
-    if (qipc_init() != 0) {
-        fprintf(stderr, "%s: out of memory registering hopen\n", rt.name);
+    if (qipc_init() != 0 || rt_zph_define() != 0) {
+        fprintf(stderr, "%s: out of memory registering hopen and .z.ph\n", rt.name);
         rt_fini();
         return -1;
     }

@@ -209,6 +209,13 @@ struct net_http_request {
  * without ':'), -413 head or body over the limits, -414 request line too long. */
 int net_http_parse(const char *bytes, size_t n, struct net_http_request *out);
 
+/* The whole HTTP response the built-in GET routes give target (the request target
+ * without its leading '/', as .z.ph receives it): the names page, ?expr, or 404. c (may
+ * be NULL) is handed to the handler's http_names/http_eval. Inside a request's
+ * http_request hook, that request's keep-alive and HEAD apply. Backs the default .z.ph.
+ * Returns a char vector, or NULL when memory runs out. Ownership: returns new. */
+K net_http_builtin(struct net_conn *c, const char *target);
+
 /* The HTTP text renderer for GET /?expr (html <pre>) and .txt: returns a char vector.
  * Replaceable (e.g. by the interpreter's display formatter); NULL restores the built-in
  * one. Ownership: x borrowed; returns new. */
