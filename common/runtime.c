@@ -76,11 +76,21 @@ static K rt_on_message(struct net_conn *c, int msg_type, K msg)
     return r;
 }
 
-/* GET /?expr and its .txt/.json forms. Ownership: returns new. */
+/* GET /?expr and its .txt/.json forms, evaluated as a sync text message from c would be:
+ * the role's hook sees it first (the TP refreshes .u.i, the HDB reads a table the text
+ * uses as a value), and .z.w is c. Ownership: returns new. */
 static K rt_http_eval(struct net_conn *c, const char *expr)
 {
-    (void)c;
-    return q_eval(expr, (J)strlen(expr));
+    int h = c ? net_conn_handle(c) : 0;
+    K msg = kp((S)expr);
+    if (!msg) return krr("wsfull");
+    K r = NULL;
+    rt_handle_set(h);
+    if (rt.message_fn) r = rt.message_fn(h, SER_SYNC, msg);
+    if (!r) r = q_eval(expr, (J)strlen(expr));
+    rt_handle_set(0);
+    r0(msg);
+    return r;
 }
 
 /* GET /: the names in the root namespace with the row counts of tables (null for the

@@ -2,12 +2,15 @@
  * SPDX-License-Identifier: MIT */
 #include "rdb_run.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +23,7 @@
 #define RUN_MAX_DIRS 16
 #define RUN_POLL_MS 20
 #define RUN_CALL_MS 10000
+#define RUN_HTTP_BYTES (1 << 16)   /* enough for the tests' pages */
 
 static pid_t run_pids[RUN_MAX_PROCS];
 static char run_dirs[RUN_MAX_DIRS][RUN_PATH_BYTES];
@@ -176,6 +180,31 @@ J run_poll_long(int port, const char *src, J want, int ms)
         run_sleep_ms(RUN_POLL_MS);
     }
     return last;
+}
+
+char *run_http_get(int port, const char *target)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        if (fd >= 0) close(fd);
+        return NULL;
+    }
+    char req[RUN_PATH_BYTES];
+    int n = snprintf(req, sizeof req, "GET /%s HTTP/1.0\r\n\r\n", target);
+    size_t cap = RUN_HTTP_BYTES, len = 0;
+    char *out = malloc(cap + 1);
+    if (!out || n < 0 || (size_t)n >= sizeof req || write(fd, req, (size_t)n) != n) {
+        free(out);
+        close(fd);
+        return NULL;
+    }
+    ssize_t got;
+    while (len < cap && (got = read(fd, out + len, cap - len)) > 0) len += (size_t)got;
+    close(fd);
+    out[len] = 0;
+    return out;
 }
 
 /* Journal replay into expected tables: appends each record's columns. */

@@ -41,6 +41,9 @@ K run_q(int port, const char *src);
 /* Poll run_q(port, src) until it returns a long/int equal to want or ms pass. Returns
  * the last value seen (or -1). */
 J run_poll_long(int port, const char *src, J want, int ms);
+/* The whole response to "GET /target" on port (HTTP/1.0, so the server closes), or NULL.
+ * Ownership: returns malloc'd text (the caller frees). */
+char *run_http_get(int port, const char *target);
 
 /* The tables a journal holds: a dictionary name -> table with the columns of schema
  * (a dictionary name -> empty table as the RDB holds it). Ownership: schema borrowed;

@@ -232,6 +232,15 @@ START_TEST(end_of_day_to_hdb)
     clock_write(clock, 86400LL * 1000);   /* the TP rolls the day and sends .u.end */
     ck_assert_int_eq(run_poll_long(hdb.port, "count trade", trade, T_SETTLE_MS), trade);
     ck_assert_int_eq(run_poll_long(hdb.port, "count quote", quote, T_SETTLE_MS), quote);
+    /* a browser's query sees the history too (the HDB's hook runs for HTTP as for IPC),
+     * before any IPC message has read trade as a value */
+    char want[64], *page = run_http_get(hdb.port, ".txt?count%20trade");
+    snprintf(want, sizeof want, "\r\n\r\n%lld", (long long)trade);
+    ck_assert_msg(page && strstr(page, want), "GET /.txt?count trade: %s", page ? page : "none");
+    free(page);
+    page = run_http_get(hdb.port, ".txt?count%20value%20`trade");
+    ck_assert_msg(page && strstr(page, want), "GET select: %s", page ? page : "none");
+    free(page);
     ck_assert_int_eq(run_poll_long(rdb.port, "count trade", 0, T_SETTLE_MS), 0);
     K after = run_q(hdb.port, by_sym);
     ck_assert_msg(after && k_match(before, after), "hdb answers the select differently");
