@@ -464,13 +464,15 @@ static const G *tp_syms_end(const G *p, const G *end, J n)
 }
 
 /* Check data[0..end) as a column-form update of t without decoding: a general list of
- * ncols or ncols-1 vectors, each of its column's (vector) type with a valid attribute,
- * all of one count, every symbol's NUL inside the message, nothing left over. Points
+ * ncols or ncols-1 vectors, the list and each vector (of its column's type) with a valid
+ * attribute, all of one count, every symbol's NUL inside the message, nothing left over. Points
  * each t->raw[c].in at column c's items (the time column's only when sent). Returns the
  * rows, or -1 for anything else (the decoding path decides, and rejects what is wrong). */
 static J tp_cols_scan(struct tp_table *t, const G *p, const G *end, int *has_time)
 {
-    if (end - p < TP_LIST_HDR || p[0] != 0) return -1;
+    /* the list's own attribute too: with the time column sent, these bytes are journaled
+     * as they came, and a reader refuses a bad one (found by fuzz_tp_bytes) */
+    if (end - p < TP_LIST_HDR || p[0] != 0 || p[1] > K_ATTR_GROUPED) return -1;
     int32_t cnt = tp_rd32(p + 2);
     if (cnt == t->ncols) *has_time = 1;
     else if (cnt == t->ncols - 1) *has_time = 0;
