@@ -459,12 +459,13 @@ K k_copy(K x)
     if (x->t == KERR) return krr(x->s);
     if (k_is_atomlike(x->t)) {
         K y = k_alloc(x->t, 0, 0);
-        if (y) { y->a = x->a; memcpy(&y->n, &x->n, x->t == -UU ? 24 : 8); }
+        if (y) { y->a = x->a; y->u = x->u; memcpy(&y->n, &x->n, x->t == -UU ? 24 : 8); }
         return y;
     }
     K y = k_alloc(x->t, x->n, x->n);
     if (!y) return NULL;
     y->a = x->a;
+    y->u = x->u;  /* an enumeration's domain (k_int.h) */
     if (x->t > 0 && x->t <= KT) {
         memcpy(kG(y), kG(x), (size_t)(x->n * k_item_size(x->t)));
     } else {

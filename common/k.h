@@ -31,7 +31,7 @@ typedef struct k0 {
     signed char m;  /* memory kind: K_MEM_HEAP, K_MEM_STATIC, K_MEM_MAPPED */
     signed char a;  /* attribute: 0 none, 1 `s#, 2 `u#, 3 `p#, 4 `g# */
     signed char t;  /* type: <0 atom, 0..19 vector, 98 table, 99 dict, 100+ function */
-    C u;            /* unused, kept for layout compatibility */
+    C u;            /* 0; a symbol enumeration's domain id (q types 20–76), see k_int.h */
     I r;            /* extra references; K_REF_IMMORTAL for shared constants */
     union {
         G g; H h; I i; J j; E e; F f; S s;

@@ -1,5 +1,7 @@
 /* sym.c: the symbol intern table. Equal symbols share one pointer, so comparing
- * symbols is comparing pointers. One of the three allowed globals (style.md §12).
+ * symbols is comparing pointers. It also numbers enumeration domains (the names of the
+ * symbol lists that `d$ / `d? enumerate against), which live exactly as long as the
+ * symbols. One of the three allowed globals (style.md §12).
  * SPDX-License-Identifier: MIT */
 #include "k.h"
 #include "k_int.h"
@@ -23,6 +25,8 @@ static struct {
     struct sym_arena *arena;          /* newest arena */
     S *big;                           /* symbols too long for an arena */
     size_t nbig, capbig;
+    S enum_domains[K_ENUM_MAX];       /* domain name of enumeration id i+1 */
+    int nenum;                        /* ids handed out */
 } sym_table;
 
 static uint64_t sym_hash(const char *s, size_t n)
@@ -108,6 +112,21 @@ S k_sym_intern(const char *s, size_t len)
 S ss(const char *s) { return sn(s, (I)strnlen(s, INT32_MAX)); }
 
 J tk_sym_count(void) { return (J)sym_table.count; }
+
+int k_enum_id(S domain)
+{
+    for (int i = 0; i < sym_table.nenum; i++) if (sym_table.enum_domains[i] == domain) return i + 1;
+    if (sym_table.nenum == K_ENUM_MAX) return 0;
+    sym_table.enum_domains[sym_table.nenum++] = domain;
+    return sym_table.nenum;
+}
+
+void k_enum_fini(void) { sym_table.nenum = 0; }
+
+S k_enum_domain(int id)
+{
+    return id >= 1 && id <= sym_table.nenum ? sym_table.enum_domains[id - 1] : NULL;
+}
 
 void tk_sym_fini(void)
 {

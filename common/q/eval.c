@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT */
 #include "q.h"
 #include "q_int.h"
+#include "k_int.h"
 #include "eval_int.h"
 #include "qsql.h"
 #include "prim_fns.h"
@@ -419,6 +420,7 @@ void q_fini(void)
     eval_ns_fini();
     eval_native_fini();
     prim_fini();
+    k_enum_fini();  /* enumeration ids: the next interpreter numbers domains afresh */
 }
 
 K q_parse(const char *src, J len) { return parse_source(src, len); }

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT */
 #include "q_int.h"
 #include "eval_int.h"
+#include "prim_fns.h"
 
 #include <string.h>
 
@@ -27,6 +28,10 @@ static K amend_store(K d, J i, K v)
         return d;
     }
     if (v->t != -d->t) { r0(v); r0(d); return krr("type"); }
+    if (!prim_enum_fits(d, v)) {
+        r0(v); r0(d);  /* an enumeration takes only symbols of its domain */
+        return krr("cast");
+    }
     d = k_unshare(d);
     int w = k_item_size(d->t);
     memcpy(kG(d) + i * w, k_atom_bytes(v), (size_t)w);

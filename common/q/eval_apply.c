@@ -160,6 +160,7 @@ static K eval_gather(K x, K i)
     }
     K r = ktn(x->t, n);
     if (!r) return krr("wsfull");
+    r->u = x->u;  /* items of an enumeration stay in its domain */
     int w = k_item_size(x->t);
     K nul = prim_null_of(x->t);
     if (IS_ERR(nul)) { r0(r); return nul; }

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT */
 #include "fmt.h"
 #include "prim.h"
+#include "k_int.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -305,6 +306,14 @@ static void put_atom_value(fbuf *b, int t, const void *p)
     }
 }
 
+/* An enumeration's domain as the prefix `sym$ (k_int.h); nothing for plain symbols or
+ * other types. Ownership: x borrowed. */
+static void put_enum_domain(fbuf *b, K x)
+{
+    S dom = (x->t == KS || x->t == -KS) && x->u ? k_enum_domain((unsigned char)x->u) : NULL;
+    if (dom) fb_printf(b, "`%s$", dom);
+}
+
 /* Address of item i of vector x. Ownership: x borrowed. */
 static const void *item_ptr(K x, J i) { return kG(x) + i * k_item_size(x->t); }
 
@@ -315,12 +324,13 @@ static void put_vector(fbuf *b, K x)
     int t = x->t;
     static const char *const attrs[] = { "", "`s#", "`u#", "`p#", "`g#" };
     if (x->a > 0 && x->a <= K_ATTR_GROUPED) fb_puts(b, attrs[(int)x->a]);
+    if (x->n == 1) { fb_putc(b, ','); put_enum_domain(b, x); put_atom_value(b, t, kG(x)); return; }
+    put_enum_domain(b, x);
     if (x->n == 0) {
         if (t == KC) fb_puts(b, "\"\"");
         else fb_printf(b, "`%s$()", fmt_type_names[t]);
         return;
     }
-    if (x->n == 1) { fb_putc(b, ','); put_atom_value(b, t, kG(x)); return; }
     size_t from = b->n;
     int all_special = 1;
     if (t == KG) fb_puts(b, "0x");
@@ -435,7 +445,7 @@ static void put_line(fbuf *b, K x)
     if (!x) return;
     if (x->t == KERR) { fb_putc(b, '\''); fb_puts(b, x->s); return; }
     if (x->t == -UU) { put_guid(b, (const G *)kU(x)); return; }
-    if (x->t < 0 && x->t >= -KT) { put_atom_value(b, -x->t, &x->j); return; }
+    if (x->t < 0 && x->t >= -KT) { put_enum_domain(b, x); put_atom_value(b, -x->t, &x->j); return; }
     if (x->t > 0 && x->t <= KT) { put_vector(b, x); return; }
     if (is_identity(x)) { fb_puts(b, "::"); return; }
     switch (x->t) {

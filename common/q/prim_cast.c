@@ -324,6 +324,8 @@ K prim_cast(K x, K y)
     }
     int tok;
     int t = cast_target(x, &tok);
+    if (t < 0 && x->t == -KS && !x->u && (y->t == KS || y->t == -KS || y->t == 0))
+        return prim_enum_cast(x->s, y);  /* `sym$y */
     if ((x->t == 0 || (x->t > 0 && x->t != KC)) && x->t < XT && y->t < 0) {
         K r = ktn(0, prim_list_count(x));
         for (J i = 0; i < r->n; i++) {
@@ -352,6 +354,7 @@ K prim_cast(K x, K y)
         K v = prim_cast(x, kK(y)[1]);
         return IS_ERR(v) ? v : xD(r1(kK(y)[0]), v);
     }
+    if (t == KS && (y->t == KS || y->t == -KS) && y->u) return prim_enum_value(y);  /* plain */
     if (y->t < 0) return cast_atom(t, y);
     if (y->t == t) return r1(y);
     if (y->t == 0 && y->n == 0) return ktn(t, 0);
@@ -457,7 +460,7 @@ K prim_string(K x)
     return krr("type");
 }
 
-K prim_type(K x) { return kh(x->t); }
+K prim_type(K x) { return kh(prim_enum_type(x)); }
 
 K prim_attr(K x)
 {

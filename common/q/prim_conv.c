@@ -270,7 +270,11 @@ K prim_item(K x, J i)
 {
     if (x->t == 0) return r1(kK(x)[i]);
     /* never NULL: out of memory gives an error value that callers pass on or store */
-    if (x->t == KS) { K a = ks(kS(x)[i]); return a ? a : krr("wsfull"); }
+    if (x->t == KS) {  /* an enumeration's item is an enumeration atom */
+        K a = ks(kS(x)[i]);
+        if (a) a->u = x->u;
+        return a ? a : krr("wsfull");
+    }
     if (x->t > 0 && x->t < XT) {
         K a = ka(-x->t);
         if (!a) return krr("wsfull");

@@ -450,7 +450,7 @@ static K file_q_en(K *args, int n)
     if (args[1]->t != XT) return krr("type");
     if (q_restricted()) return krr("access");
     K e = file_enumerate(root, args[1]);
-    return e ? e : r1(args[1]);
+    return e ? e : prim_enum_columns(args[1], ss("sym"));
 }
 
 /* t's rows in the order of column field (stable), field first, parted. */

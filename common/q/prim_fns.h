@@ -53,6 +53,25 @@ K prim_over(K x, K y);    K prim_scan(K x, K y);    K prim_prior(K x, K y);
 K prim_set(K x, K y);
 K prim_asin(K x);         K prim_tan(K x);          K prim_atan(K x);
 
+/* prim_enum.c (Tier 2): enumerations, symbols tagged with a domain id (k_int.h).
+ * prim_enum_cast is `name$y ('cast when an item is not in the global list name);
+ * prim_enum_extend is `name?y (appends missing items to it, creating it if undefined);
+ * both 'type when the global is not a symbol list or y holds other than symbols.
+ * prim_enum_type is the type q shows (20.. for enumerations, else x's own);
+ * prim_enum_value is value of an enumeration: the plain symbols; prim_enum_fits
+ * tells whether the symbols v may be stored into e: 1 unless e is an enumeration and
+ * v is not one of the same domain and has a symbol outside e's domain list (0). */
+K prim_enum_cast(S name, K y);  K prim_enum_extend(S name, K y);
+int prim_enum_type(K x);        K prim_enum_value(K x);
+int prim_enum_fits(K e, K v);
+/* r, the result of primitive (type, code) on x (and y, or NULL), tagged with the
+ * enumeration of the operand it is drawn from where kdb+ keeps it (first, asc, #, …).
+ * Ownership: x, y borrowed; r consumed and returned. */
+K prim_enum_keep(int type, int code, K x, K y, K r);
+/* Table t with its symbol columns as enumerations over name (.Q.en; the caller has
+ * put their symbols in the global name). Ownership: t borrowed; returns new. */
+K prim_enum_columns(K t, S name);
+
 /* prim_stat.c (Tier 2): sample statistics, xlog, mcount. Ownership: borrowed; new. */
 K prim_svar(K x);         K prim_sdev(K x);         K prim_cov(K x, K y);
 K prim_scov(K x, K y);    K prim_cor(K x, K y);     K prim_xlog(K x, K y);

@@ -38,6 +38,7 @@ int prim_match_tolerant(K x, K y)
 {
     if (x == y) return 1;
     if (!x || !y || x->t != y->t) return 0;
+    if ((x->t == KS || x->t == -KS) && x->u != y->u) return 0;  /* enumerations: domain */
     switch (x->t) {
     case -KF: case -KZ: return prim_float_eq(x->f, y->f);
     case -KE: return prim_float_eq(x->e, y->e);
@@ -312,6 +313,7 @@ K prim_apply1(int code, K x)
     if (!e || !e->fn1) return krr("nyi");
     if (prim_is_function(x) && !prim_takes_functions(K_UNARY, code)) return krr("type");
     K r = e->fn1(x);
+    if (r && (x->t == KS || x->t == -KS) && x->u) r = prim_enum_keep(K_UNARY, code, x, NULL, r);
     return r ? r : krr("wsfull");  /* a primitive returns NULL only when out of memory */
 }
 
@@ -322,5 +324,6 @@ K prim_apply2(int code, K x, K y)
     if ((prim_is_function(x) || prim_is_function(y)) && !prim_takes_functions(K_BINARY, code))
         return krr("type");
     K r = e->fn2(x, y);
+    if (r && (x->u || y->u)) r = prim_enum_keep(K_BINARY, code, x, y, r);  /* enumerations */
     return r ? r : krr("wsfull");  /* a primitive returns NULL only when out of memory */
 }

@@ -328,6 +328,7 @@ K prim_cols(K x)
 
 K prim_value(K x)
 {
+    if ((x->t == KS || x->t == -KS) && x->u) return prim_enum_value(x);
     switch (x->t) {
     case XD: return r1(kK(x)[1]);
     case -KS: {

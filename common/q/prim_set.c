@@ -452,6 +452,7 @@ K prim_find(K x, K y)
         K keys = kK(x)[0];
         return i < keys->n ? prim_item(keys, i) : prim_null_of(keys->t > 0 ? keys->t : KS);
     }
+    if (x->t == -KS && !x->u) return prim_enum_extend(x->s, y);  /* `sym?y */
     if (x->t < 0 || x->t >= XT) return krr("type");
     if (y->t >= 0 && y->t < XT && (x->t != 0 || y->t == 0) && !(x->t == 0 && y->t == 0 && 0)) {
         if (x->t != 0 || y->t == 0) {

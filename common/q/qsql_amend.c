@@ -26,6 +26,7 @@ static K amend_scatter(K *colp, K idx, K v)
         return NULL;
     }
     if ((atom ? -v->t : v->t) != col->t) return krr("type");
+    if (!prim_enum_fits(col, v)) return krr("cast");  /* an enumeration keeps its domain */
     int w = qsql_width(col->t);
     if (!w) return krr("type");
     for (J k = 0; k < m; k++) {

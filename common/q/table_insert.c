@@ -135,6 +135,8 @@ static K insert_plain(K t, K x)
     if (IS_ERR(add)) return add;
     for (J c = 0; c < names->n; c++)
         if (!insert_fits(kK(*cols)[c], kK(add)[c])) { r0(add); return krr("type"); }
+    for (J c = 0; c < names->n; c++)  /* an enumerated column takes only its domain */
+        if (!prim_enum_fits(kK(*cols)[c], kK(add)[c])) { r0(add); return krr("cast"); }
     if ((*cols)->r) {
         K copy = k_copy(*cols);
         if (!copy) { r0(add); return krr("wsfull"); }

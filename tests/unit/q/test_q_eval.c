@@ -283,6 +283,7 @@ START_TEST(files_and_logs)
     q_expect("get `:log", knk(2, knk(2, ks("lf"), kj(1)), knk(2, ks("lf"), kj(2))));
     q_expect("`:s.q 0: enlist \"v9:99\";system \"l s.q\";v9", kj(99));
     q_expect("r:.Q.en[`:db;([]s:`b`a`b;v:1 2 3)];(sym;r`v)", knk(2, q_syms(2, "b", "a"), q_longs(3, 1LL, 2LL, 3LL)));
+    q_expect("(type r`s;r[`s]~`sym$`b`a`b;type r`v)", knk(3, kh(20), kb(1), kh(KJ)));  /* enumerated */
     q_expect("ct:([]v:1 2 3;s:`b`a`b);.Q.dpft[`:db;2026.11.27;`s;`ct]", ks("ct"));
     q_expect("get `:db/2026.11.27/ct/v", q_longs(3, 2LL, 1LL, 3LL));
     q_expect("get `:db/2026.11.27/ct/.d", q_syms(2, "s", "v"));
