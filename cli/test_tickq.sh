@@ -71,6 +71,9 @@ if command -v curl >/dev/null; then
     "$TICKQ" -c ":$port" -e '.z.ph:{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"}' >/dev/null 2>&1
     check ".z.ph answers GET" "hi" "$(curl -s "http://127.0.0.1:$port/any")"
 fi
+check "the default .z.ph refuses a request that is not text" "'type" "$("$TICKQ" -e '.z.ph 42' 2>&1)"
+check "the default .z.ph with no connection still gives the page" "1" \
+    "$("$TICKQ" -e '.z.ph ("?1+1";()!())' | grep -c 'pre>2')"
 "$TICKQ" -c ":$port" -e '.z.pw:{[u;p] p~"secret"}' >/dev/null 2>&1
 check ".z.pw refuses a wrong password" "1" "$("$TICKQ" -c ":$port" -e '1' >/dev/null 2>&1; echo $?)"
 check ".z.pw admits the right one" "1" "$("$TICKQ" -e "h:hopen \`::$port:u:secret; h\"0+1\"")"
