@@ -26,10 +26,6 @@
 #define HTTP_MIME_HTML "text/html"
 
 static net_text_fn http_text_fn = http_fmt_text;
-/* While net_http_builtin composes an answer for q, responses go here, not to a socket;
- * and the request whose hook is running, if any (its keep-alive and HEAD apply). */
-static struct evbuffer *http_capture;
-static const struct net_http_request *http_current;
 
 void net_text_fn_set(net_text_fn fn) { http_text_fn = fn ? fn : http_fmt_text; }
 
@@ -52,13 +48,13 @@ static void http_respond(struct net_conn *c, const struct net_http_request *rq, 
                          const char *mime, const char *body, size_t n)
 {
     int keep = rq && rq->keep_alive && status != HTTP_TOO_LARGE && status != HTTP_URI_TOO_LONG;
-    struct evbuffer *out = http_capture ? http_capture : c->out;
+    struct evbuffer *out = net_all.http_capture ? net_all.http_capture : c->out;
     evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nConnection: %s\r\n"
                         "Content-Length: %zu\r\n%s\r\n", status, http_reason(status), mime,
                         keep ? "keep-alive" : "close", n,
                         status == HTTP_UNAUTHORIZED ? "WWW-Authenticate: Basic realm=\"tick\"\r\n" : "");
     if (!(rq && rq->is_head)) evbuffer_add(out, body, n);
-    if (http_capture) return;
+    if (net_all.http_capture) return;
     if (!keep) c->close_after_write = 1;
     net_conn_watch_write(c);
 }
@@ -180,10 +176,10 @@ static int http_hook(struct net_conn *c, const struct net_http_request *rq, cons
 {
     if (!net_all.handler.http_request) return 0;
     K headers = http_headers_dict(head, rq->header_bytes);
-    const struct net_http_request *outer = http_current;
-    http_current = rq;
+    const struct net_http_request *outer = net_all.http_current;
+    net_all.http_current = rq;
     K r = net_all.handler.http_request(c, rq->method, rq->target + 1, headers);
-    http_current = outer;
+    net_all.http_current = outer;
     r0(headers);
     if (!r) return 0;
     if (r->t == KC) {
@@ -244,16 +240,16 @@ static void http_route(struct net_conn *c, const struct net_http_request *rq, co
 K net_http_builtin(struct net_conn *c, const char *target)
 {
     struct net_http_request rq = { .method = "GET", .keep_alive = 1 };
-    if (http_current) {
-        rq.keep_alive = http_current->keep_alive;
-        rq.is_head = http_current->is_head;
+    if (net_all.http_current) {
+        rq.keep_alive = net_all.http_current->keep_alive;
+        rq.is_head = net_all.http_current->is_head;
     }
     snprintf(rq.target, sizeof rq.target, "/%s", target);
-    struct evbuffer *b = evbuffer_new(), *outer = http_capture;
+    struct evbuffer *b = evbuffer_new(), *outer = net_all.http_capture;
     if (!b) return NULL;
-    http_capture = b;   /* q code run by a route may call .z.ph again: restored after */
+    net_all.http_capture = b;   /* q code run by a route may call .z.ph again: restored after */
     http_builtin(c, &rq);
-    http_capture = outer;
+    net_all.http_capture = outer;
     size_t n = evbuffer_get_length(b);
     K r = ktn(KC, (J)n);
     if (r) evbuffer_remove(b, kC(r), n);

@@ -82,6 +82,9 @@ struct net_state_all {
     char *password_file;           /* cfg.password_file, copied */
     net_text_fn text_fn;           /* HTTP txt/html renderer */
     net_bytes_fn bytes_fn;         /* fast path ahead of decoding, or NULL */
+    struct evbuffer *http_capture; /* while net_http_builtin composes an answer for q,
+                                      responses go here instead of to a socket */
+    const struct net_http_request *http_current; /* the request whose hook runs, if any */
     char errmsg[NET_ERR_BYTES];    /* last system error text */
 };
 extern struct net_state_all net_all;

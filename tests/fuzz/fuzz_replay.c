@@ -16,6 +16,7 @@
 #include "rdb.h"
 
 #define FUZZ_REPLAY_MAX_BYTES (1 << 16)   /* longer inputs only slow the search down */
+#define FUZZ_COUNT(a) ((int)(sizeof (a) / sizeof *(a)))
 
 /* (name; empty table) for each table. Ownership: returns new. */
 static K fuzz_table(const char *name, int ncols, const char *const *cols, const int *types)
@@ -34,7 +35,8 @@ static K fuzz_schema(void)
     static const int trade_t[] = { KN, KS, KF, KJ };
     static const char *const u[] = { "px", "note", "ex", "sym" };
     static const int u_t[] = { KF, KS, KC, KS };
-    return knk(2, fuzz_table("trade", 4, trade, trade_t), fuzz_table("u", 4, u, u_t));
+    return knk(2, fuzz_table("trade", FUZZ_COUNT(trade), trade, trade_t),
+               fuzz_table("u", FUZZ_COUNT(u), u, u_t));
 }
 
 static int fuzz_apply(void *ctx, K record, J index)

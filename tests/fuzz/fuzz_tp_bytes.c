@@ -20,6 +20,7 @@
 #define FUZZ_TP_MAX_BYTES (1 << 16)   /* longer inputs only slow the search down */
 #define FUZZ_TP_BATCH_MS 100           /* -t in batch mode (no timer runs here) */
 #define FUZZ_TP_NTABLES 2
+#define FUZZ_COUNT(a) ((int)(sizeof (a) / sizeof *(a)))
 
 static char dir[] = "/tmp/fuzz_tp_bytes.XXXXXX";   /* the journal's directory */
 
@@ -57,7 +58,8 @@ static void fuzz_setup(void)
     snprintf(tp.schema_name, sizeof tp.schema_name, "sym");
     tp.tables = calloc(FUZZ_TP_NTABLES, sizeof *tp.tables);
     if (!tp.tables) abort();
-    K t = fuzz_table(7, trade, trade_t), q = fuzz_table(6, quote, quote_t);
+    K t = fuzz_table(FUZZ_COUNT(trade), trade, trade_t);
+    K q = fuzz_table(FUZZ_COUNT(quote), quote, quote_t);
     if (tp_table_init(&tp.tables[0], ss("trade"), t)
         || tp_table_init(&tp.tables[1], ss("quote"), q)) abort();
     r0(t);
