@@ -401,7 +401,12 @@ static K hdb_starts(const struct hdb_table *t, K keep)
     return starts;
 }
 
-K hdb_source(const qsql_source_req *req, J *used, K *starts)
+/* What a query on a loaded table reads: the table (NULL: req->from is not one), the
+ * partitions its leading date constraints keep (*keep, counted in *used), the columns
+ * the phrases and the remaining constraints name (*sel), and whether the date column
+ * is named. Ownership: *keep and *sel new when a table is returned. */
+static struct hdb_table *hdb_plan(const qsql_source_req *req, J *used, K *keep, K *sel,
+                                  int *with_date)
 {
     struct hdb_table *t = NULL;
     for (J i = 0; i < hdb_ntabs && !t; i++)
@@ -421,8 +426,10 @@ K hdb_source(const qsql_source_req *req, J *used, K *starts)
         if (!fits) break;
         (*used)++;
     }
-    K keep = ktn(KJ, 0), sel = ktn(KJ, 0);
-    for (J p = 0; p < mask->n; p++) if (kG(mask)[p]) ja(&keep, &p);
+    *keep = ktn(KJ, 0);
+    *sel = ktn(KJ, 0);
+    for (J p = 0; p < mask->n; p++) if (kG(mask)[p]) ja(keep, &p);
+    r0(mask);
     /* the columns the phrases and the constraints still to apply name; the date column
      * (4 bytes a row written per query) only when one of them names it */
     K names = req->names ? k_copy(req->names) : NULL;
@@ -431,18 +438,64 @@ K hdb_source(const qsql_source_req *req, J *used, K *starts)
         int wanted = !names;
         for (J k = 0; names && k < names->n && !wanted; k++)
             wanted = kS(names)[k] == kS(t->names)[c];
-        if (wanted) ja(&sel, &c);
+        if (wanted) ja(sel, &c);
     }
-    int with_date = !names || !sel->n;
-    for (J k = 0; names && k < names->n; k++) with_date |= kS(names)[k] == ss(HDB_DATE_COLUMN);
+    *with_date = !names || !(*sel)->n;
+    for (J k = 0; names && k < names->n; k++) *with_date |= kS(names)[k] == ss(HDB_DATE_COLUMN);
     r0(names);
+    return t;
+}
+
+K hdb_source(const qsql_source_req *req, J *used, K *starts)
+{
+    K keep, sel;
+    int with_date;
+    struct hdb_table *t = hdb_plan(req, used, &keep, &sel, &with_date);
+    if (!t) return NULL;
     K r = hdb_view(t, keep, sel, with_date);
     if (r->t != KERR) *starts = hdb_starts(t, keep);
-    r0(mask);
     r0(keep);
     r0(sel);
     return r;
 }
+
+/* ---- partition by partition (qsql_parts.c's map-reduce) ------------------------------ */
+
+/* The query whose partitions are being read one at a time (one at once: qSQL runs
+ * each partition's query to its end before asking for the next). */
+static struct {
+    struct hdb_table *t;
+    K keep, sel;    /* as hdb_plan (owned) */
+    int with_date;
+} hdb_parts;
+
+static void hdb_parts_close(void)
+{
+    if (hdb_parts.keep) r0(hdb_parts.keep);
+    if (hdb_parts.sel) r0(hdb_parts.sel);
+    memset(&hdb_parts, 0, sizeof hdb_parts);
+}
+
+static J hdb_parts_open(const qsql_source_req *req, J *used)
+{
+    hdb_parts_close();
+    hdb_parts.t = hdb_plan(req, used, &hdb_parts.keep, &hdb_parts.sel, &hdb_parts.with_date);
+    return hdb_parts.t ? hdb_parts.keep->n : -1;
+}
+
+/* Partition k of the open query: its mapped view (the single-partition cache). */
+static K hdb_parts_part(J k)
+{
+    if (!hdb_parts.t || k < 0 || k >= hdb_parts.keep->n) return krr("part");
+    K one = ktn(KJ, 1);
+    if (!one) return krr("wsfull");
+    kJ(one)[0] = kJ(hdb_parts.keep)[k];
+    K r = hdb_view(hdb_parts.t, one, hdb_parts.sel, hdb_parts.with_date);
+    r0(one);
+    return r;
+}
+
+static const qsql_parts_fns hdb_parts_fns = { hdb_parts_open, hdb_parts_part, hdb_parts_close };
 
 /* ---- whole tables for messages that use them as values ----------------------------- */
 
@@ -597,6 +650,7 @@ int hdb_load(const char *root)
         if (!kept && q_global_set(hdb_tabs[i].name, k_identity()) != 0)
             log_error("hdb: cannot drop %s", hdb_tabs[i].name);
     }
+    hdb_parts_close();   /* a reload from inside a query: its partitions are gone */
     hdb_tables_free();   /* mappings live on while a query still holds an old view */
     hdb_tabs = tabs;
     hdb_ntabs = names->n;
@@ -604,6 +658,7 @@ int hdb_load(const char *root)
     hdb_syms = syms;
     snprintf(hdb_root_dir, sizeof hdb_root_dir, "%s", root);
     qsql_source_set(hdb_source);
+    qsql_parts_set(&hdb_parts_fns);
     log_info("hdb: loaded %s: %lld partitions, %d of %lld tables, %lld symbols, in %lld ms",
              root, (long long)dates->n, loaded, (long long)names->n, (long long)syms->n,
              (long long)(hdb_now_ms() - t0));
@@ -615,6 +670,8 @@ int hdb_load(const char *root)
 void hdb_load_fini(void)
 {
     qsql_source_set(NULL);
+    qsql_parts_set(NULL);
+    hdb_parts_close();
     hdb_tables_free();
     r0(hdb_syms);
     hdb_syms = NULL;

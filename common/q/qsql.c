@@ -113,10 +113,7 @@ static void qsql_refs_all(K x, K *refs)
     if (x->t == 0) for (J i = 0; i < x->n; i++) qsql_refs_all(kK(x)[i], refs);
 }
 
-/* The names the by and select phrases of ?[t;c;b;a] mention, for a table source; NULL
- * when it reads every column (no select phrase, or no source registered).
- * Ownership: args borrowed; returns new. */
-static K qsql_source_names(K *args)
+K qsql_source_names(K *args)
 {
     K a = args[3];
     if (!qsql_source || (a->t == 0 && a->n == 0)) return NULL;
@@ -683,8 +680,7 @@ static K qsql_distinct(K r)
     return d;
 }
 
-/* The where list c without its first used constraints. Ownership: c borrowed; new. */
-static K qsql_where_rest(K c, J used)
+K qsql_where_rest(K c, J used)
 {
     if (!used) return r1(c);
     K rest = ktn(0, c->n - used);
@@ -694,6 +690,8 @@ static K qsql_where_rest(K c, J used)
 
 K qsql_query(eval_frame *frame, K *args, int n)
 {
+    K parted = n == 4 ? qsql_parts_query(frame, args) : NULL;
+    if (parted) return parted;
     qsql_table tb;
     qsql_source_req req = { .frame = frame };
     J used = 0;

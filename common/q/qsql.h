@@ -56,6 +56,24 @@ typedef K (*qsql_source_fn)(const qsql_source_req *req, J *used, K *starts);
 /* Register fn (NULL: none). */
 void qsql_source_set(qsql_source_fn fn);
 
+/* A source may also hand its partitioned tables over one partition at a time, so a
+ * select whose aggregates decompose runs per partition and combines the partial
+ * results (qsql_parts.c) instead of reading one joined copy. open: the number of
+ * partitions the leading where constraints keep (*used as qsql_source_fn), or -1 when
+ * req->from is not its table; part(k): partition k's table as the source would give it
+ * for that one partition (new; an error value for a bad one); close: the query is done.
+ * Ownership: as qsql_source_fn. */
+typedef struct qsql_parts_fns {
+    J (*open)(const qsql_source_req *req, J *used);
+    K (*part)(J k);
+    void (*close)(void);
+} qsql_parts_fns;
+
+/* Register fns (NULL: none). fns must outlive the registration. */
+void qsql_parts_set(const qsql_parts_fns *fns);
+/* Selects answered partition by partition so far (tests and logs). */
+J qsql_parts_answered(void);
+
 /* Append to *names (KS) every name the where constraints from index from on mention:
  * with req->names, the columns a query reads after skipping the constraints a source
  * applied. Ownership: *names grown in place (unshared). */

@@ -71,6 +71,17 @@ K qsql_key_order(K keys);
  * (speed only), or NULL when the query is not of that shape. New keyed table. */
 K qsql_agg_stream(qsql_table *tb, K b, K a, K idx, J m);
 
+/* The names the by and select phrases of ?[t;c;b;a] mention, for a table source; NULL
+ * when it reads every column (no select phrase, or no source registered).
+ * Ownership: args borrowed; returns new. */
+K qsql_source_names(K *args);
+/* The where list c without its first used constraints. Ownership: c borrowed; new. */
+K qsql_where_rest(K c, J used);
+/* ?[t;c;b;a] partition by partition when t is a registered partitioned source and the
+ * query decomposes (qsql_parts.c); NULL: take the usual path. Ownership: args
+ * borrowed; returns new. */
+K qsql_parts_query(eval_frame *frame, K *args);
+
 /* Bytes per item of vector type t (0 when not a fixed-width type). */
 int qsql_width(int t);
 /* col[idx] (idx a J vector of rows; NULL = all). Ownership: borrowed; returns new. */

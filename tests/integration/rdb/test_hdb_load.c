@@ -241,6 +241,56 @@ START_TEST(pruning_matches_scan)
 }
 END_TEST
 
+/* Aggregates over several partitions are answered partition by partition and combined
+ * (qsql_parts.c), with the rows of the same select on one in-memory copy; the rest
+ * (a where on an aggregate, wavg, an expression) takes the joined table, same rows. */
+START_TEST(partitions_map_reduce)
+{
+    for (I d = 0; d < 4; d++) write_day(T_DAY + d, 20 + 7 * d, 10 * d);
+    write_day(T_DAY + 4, 0, 0);                                   /* an empty day */
+    ck_assert_int_eq(hdb_load(root), 1);
+    static const char *const queries[] = {
+        "select n:count i, s:sum size, lo:min price, hi:max price, f:first price, l:last price "
+        "by sym from trade where date within 2024.01.15 2024.01.19",
+        "select count i, sum size by sym from trade where date>2024.01.15",
+        "select m:max size, lo:min price from trade where date in 2024.01.16 2024.01.18",
+        "select n:count i by date, sym from trade where date<=2024.01.17, price>12",
+        "select s:sum size by sym from trade where date>2024.01.15, sym in `IBM`AAPL",
+        "select n:count i by sym from trade where date>2024.01.20",   /* no partition left */
+        "select s:sum size, l:last price by sym from trade where date>2024.01.15, price>1e9",
+        "select n:count i from trade where date>2024.01.15, price>1e9",
+    };
+    static const char *const joined[] = {   /* not decomposable: the joined table */
+        "select w:size wavg price by sym from trade where date>2024.01.15",
+        "select s:sum 2*size by sym from trade where date>2024.01.15",
+        "select a:avg price, n:count i by sym from trade where date>2024.01.15",
+        "select s:sum size by sym from trade where date>2024.01.15, price>avg price",
+    };
+    char a[T_PATH], b[T_PATH];
+    J before = qsql_parts_answered();
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        const char *from = strstr(queries[i], "from trade");
+        snprintf(a, sizeof a, "%s", queries[i]);
+        snprintf(b, sizeof b, "%.*sfrom (select from trade)%s", (int)(from - queries[i]),
+                 queries[i], from + strlen("from trade"));
+        q_same(a, b);
+    }
+    ck_assert_int_eq(qsql_parts_answered() - before, 7);   /* all but the empty range */
+    /* i counts within each partition on both paths */
+    ck_assert_int_eq(q_long("exec \"j\"$sum (f=0)&l=c-1 from 0!(select f:first i, "
+                            "l:last i, c:count i by date from trade "
+                            "where date within 2024.01.15 2024.01.18)"), 4);
+    before = qsql_parts_answered();
+    for (size_t i = 0; i < sizeof joined / sizeof joined[0]; i++) {
+        const char *from = strstr(joined[i], "from trade");
+        snprintf(b, sizeof b, "%.*sfrom (select from trade)%s", (int)(from - joined[i]),
+                 joined[i], from + strlen("from trade"));
+        q_same(joined[i], b);
+    }
+    ck_assert_int_eq(qsql_parts_answered(), before);
+}
+END_TEST
+
 /* A query on one date reads only that partition: a short column file in another date
  * fails only the queries that read it (and value uses of the table), naming the path. */
 START_TEST(pruning_skips_bad_partition)
@@ -310,6 +360,7 @@ int main(void)
     tcase_add_test(t, one_partition_is_mapped);
     tcase_add_test(t, partitions_join_in_date_order);
     tcase_add_test(t, pruning_matches_scan);
+    tcase_add_test(t, partitions_map_reduce);
     tcase_add_test(t, pruning_skips_bad_partition);
     tcase_add_test(t, latest_partition_gives_columns);
     tcase_add_test(t, bad_file_names_its_path);
