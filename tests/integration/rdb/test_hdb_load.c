@@ -250,8 +250,8 @@ START_TEST(partitions_map_reduce)
     write_day(T_DAY + 4, 0, 0);                                   /* an empty day */
     ck_assert_int_eq(hdb_load(root), 1);
     static const char *const queries[] = {
-        "select n:count i, s:sum size, lo:min price, hi:max price, f:first price, l:last price "
-        "by sym from trade where date within 2024.01.15 2024.01.19",
+        ("select n:count i, s:sum size, lo:min price, hi:max price, f:first price, "
+         "l:last price by sym from trade where date within 2024.01.15 2024.01.19"),
         "select count i, sum size by sym from trade where date>2024.01.15",
         "select m:max size, lo:min price from trade where date in 2024.01.16 2024.01.18",
         "select n:count i by date, sym from trade where date<=2024.01.17, price>12",
