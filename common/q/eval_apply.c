@@ -252,7 +252,14 @@ static K eval_dict_index(K d, K i)
         }
         if (at) return at;
     }
-    if (!atom_key && i->t >= 0) {
+    if (i->t == XD) {   /* d[k!v] is k!d[v] */
+        K v = eval_dict_index(d, kK(i)[1]);
+        if (IS_ERR(v)) return v;
+        K r = xD(r1(kK(i)[0]), v);
+        return r ? r : krr("length");
+    }
+    if (i->t == XT) return krr("nyi");
+    if (!atom_key && i->t >= 0) {   /* a list: i->n items (not a table's or dict's n) */
         if (eval_work_charge(i->n)) return krr("limit");
         K r = ktn(0, i->n);
         if (!r) return krr("wsfull");

@@ -56,6 +56,10 @@ START_TEST(fuzz_regressions)
     q_restrict_set(0);
     q_expect("count raze raze {(x;x)+1}/[3;0]", kj(8));       /* unrestricted: q's answer */
     q_expect_err("enlist/[1]", "stack");                       /* converge that only nests */
+    /* a dictionary indexed by a dictionary read past its values (one item, count 2) */
+    q_expect("count (0!02) 02!(1)", kj(1));
+    q_expect("d:`a`b!1 2; value d `x`y!`b`a", q_longs(2, 2LL, 1LL));
+    q_expect("d:`a`b!1 2; key d `x`y!`b`a", q_syms(2, "x", "y"));
 }
 END_TEST
 
