@@ -1,6 +1,6 @@
 /* qsql_parts.c: a select over a partitioned table source, partition by partition
  * (map-reduce, as kdb+ runs one on a partitioned HDB): when every aggregate decomposes
- * (count sum min max first last of a column), the by phrase names columns and the
+ * (count sum min max first last avg of a column), the by phrase names columns and the
  * where constraints are simple, each partition's own view answers a partial select and
  * one more select combines the partials. No partition is copied into a joined table,
  * so memory stays at one partition. Anything else takes the joined table (qsql.c).
@@ -9,7 +9,10 @@
 #include "qsql_int.h"
 #include "prim.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#define PARTS_NAME_BYTES 256   /* a hidden partial column's name */
 
 static const qsql_parts_fns *qsql_parts;   /* the registered partition source, or NULL */
 static int parts_busy;   /* a partition's own select runs the usual way (one at a time) */
@@ -19,15 +22,16 @@ J qsql_parts_answered(void) { return parts_answered; }
 
 void qsql_parts_set(const qsql_parts_fns *fns) { qsql_parts = fns; }
 
-/* avg is left out: its partial non-null count (sum not null x) is no fused aggregate,
- * and per partition it cost more than reading the joined copy (bench/rdb.c: 1.3 s
- * against 0.64 s for 5 dates of 10M rows). */
-enum { PARTS_COUNT, PARTS_SUM, PARTS_MIN, PARTS_MAX, PARTS_FIRST, PARTS_LAST };
+/* avg is a sum and a count per partition, which is exact while the column has no null
+ * (each partition is checked): the count of non-nulls (sum not null x) is no fused
+ * aggregate and cost more than reading the joined copy (bench/rdb.c: 1.3 s against
+ * 0.64 s for 5 dates of 10M rows), so a partition with a null takes the joined table. */
+enum { PARTS_COUNT, PARTS_SUM, PARTS_MIN, PARTS_MAX, PARTS_FIRST, PARTS_LAST, PARTS_AVG };
 
 /* The decomposable aggregate tree's code, or -1: (agg; `column). */
 static int parts_code(K tree)
 {
-    static const char *const names[] = { "count", "sum", "min", "max", "first", "last" };
+    static const char *const names[] = { "count", "sum", "min", "max", "first", "last", "avg" };
     if (tree->t != 0 || tree->n != 2 || kK(tree)[1]->t != -KS) return -1;
     const char *name = prim_name(kK(tree)[0]);
     for (int k = 0; name && k < (int)(sizeof names / sizeof *names); k++)
@@ -47,6 +51,24 @@ static K parts_tree1(K f, K x)
 /* (kw; x) for keyword kw. Ownership: consumes x. */
 static K parts_kw(const char *kw, K x) { return parts_tree1(prim_keyword(ss(kw)), x); }
 
+/* The parse tree (f; x; y), or NULL. Ownership: consumes its arguments. */
+static K parts_tree2(K f, K x, K y)
+{
+    if (f && x && y) return knk(3, f, x, y);
+    if (f) r0(f);
+    if (x) r0(x);
+    if (y) r0(y);
+    return NULL;
+}
+
+/* name with a suffix no q name has (a backquote): avg's partial sum and count. */
+static S parts_hidden(S name, char tag)
+{
+    char buf[PARTS_NAME_BYTES];
+    int n = snprintf(buf, sizeof buf, "%s`%c", name, tag);
+    return n > 0 && n < (int)sizeof buf ? sn(buf, n) : NULL;
+}
+
 /* Append name and tree to the phrase (names; trees). Returns 0 or -1 (tree released). */
 static int parts_add(K *names, K *trees, S name, K tree)
 {
@@ -55,23 +77,35 @@ static int parts_add(K *names, K *trees, S name, K tree)
     return jk(trees, tree) ? 0 : -1;
 }
 
-/* The partial select phrase (*part: a itself) and the combining one (*combine) for
- * select phrase a, or -1 when an item does not decompose. count, sum, min, max, first
- * and last combine with sum, sum, min, max, first and last (the partials come in
- * partition order). Ownership: a borrowed; *part and *combine new on success. */
-static int parts_phrases(K a, K *part, K *combine)
+/* The partial select phrase (*part) and the combining one (*combine) for select phrase
+ * a, and the columns avg reads (*avgs, KS), or -1 when an item does not decompose.
+ * count, sum, min, max, first and last combine with sum, sum, min, max, first and last
+ * (the partials come in partition order); avg with the sum of its sums over the sum of
+ * its counts. Ownership: a borrowed; *part, *combine and *avgs new on success. */
+static int parts_phrases(K a, K *part, K *combine, K *avgs)
 {
     if (a->t != XD || kK(a)[0]->t != KS || kK(a)[0]->n == 0) return -1;
     static const char *const combiners[] = { "sum", "sum", "min", "max", "first", "last" };
     K pn = ktn(KS, 0), pv = ktn(0, 0), cn = ktn(KS, 0), cv = ktn(0, 0);
-    int bad = !pn || !pv || !cn || !cv;
+    *avgs = ktn(KS, 0);
+    int bad = !pn || !pv || !cn || !cv || !*avgs;
     for (J i = 0; !bad && i < kK(a)[0]->n; i++) {
         S name = kS(kK(a)[0])[i];
         K tree = qsql_phrase_item(a, i);
         int code = parts_code(tree);
         if (code < 0) { r0(tree); bad = 1; break; }
-        bad = parts_add(&pn, &pv, name, r1(tree))
-            || parts_add(&cn, &cv, name, parts_kw(combiners[code], ks(name)));
+        K col = kK(tree)[1];
+        if (code == PARTS_AVG) {
+            S s = parts_hidden(name, 's'), c = parts_hidden(name, 'c');
+            bad = !s || !c || !js(avgs, col->s)
+                || parts_add(&pn, &pv, s, parts_kw("sum", r1(col)))
+                || parts_add(&pn, &pv, c, parts_kw("count", r1(col)))
+                || parts_add(&cn, &cv, name, parts_tree2(k_prim(K_BINARY, PRIM_OP_DIVIDE),
+                                                         parts_kw("sum", ks(s)), parts_kw("sum", ks(c))));
+        } else {
+            bad = parts_add(&pn, &pv, name, r1(tree))
+                || parts_add(&cn, &cv, name, parts_kw(combiners[code], ks(name)));
+        }
         r0(tree);
     }
     if (bad) {
@@ -79,6 +113,8 @@ static int parts_phrases(K a, K *part, K *combine)
         if (pv) r0(pv);
         if (cn) r0(cn);
         if (cv) r0(cv);
+        if (*avgs) r0(*avgs);
+        *avgs = NULL;
         return -1;
     }
     *part = xD(pn, pv);
@@ -86,7 +122,25 @@ static int parts_phrases(K a, K *part, K *combine)
     if (*part && *combine) return 0;
     if (*part) r0(*part);
     if (*combine) r0(*combine);
+    r0(*avgs);
+    *avgs = NULL;
     return -1;
+}
+
+/* Does column name of partition table t hold a null (or is it missing)? */
+static int parts_has_null(K t, S name)
+{
+    K names = kK(t->k)[0], cols = kK(t->k)[1];
+    for (J c = 0; c < names->n; c++) {
+        if (kS(names)[c] != name) continue;
+        K x = kK(cols)[c];
+        if (x->t == KF) { for (J i = 0; i < x->n; i++) if (kF(x)[i] != kF(x)[i]) return 1; return 0; }
+        if (x->t == KJ) { for (J i = 0; i < x->n; i++) if (kJ(x)[i] == nj) return 1; return 0; }
+        if (x->t <= 0 || x->t >= XT) return 1;
+        for (J i = 0; i < x->n; i++) if (prim_is_null_item(x, i)) return 1;
+        return 0;
+    }
+    return 1;
 }
 
 /* Is b no by phrase (0b), or one that names columns only? */
@@ -174,8 +228,8 @@ K qsql_parts_query(eval_frame *frame, K *args)
     req.from = v;
     req.names = qsql_source_names(args);
     J used = 0, parts = qsql_parts->open(&req, &used);
-    K part = NULL, combine = NULL, acc = NULL, r = NULL;
-    int take = parts > 1 && args[1]->t == 0 && parts_phrases(a, &part, &combine) == 0;
+    K part = NULL, combine = NULL, avgs = NULL, acc = NULL, r = NULL;
+    int take = parts > 1 && args[1]->t == 0 && parts_phrases(a, &part, &combine, &avgs) == 0;
     for (J k = used; take && k < args[1]->n; k++) {   /* only (op; `col; constant) left */
         const char *op;
         S col;
@@ -188,6 +242,8 @@ K qsql_parts_query(eval_frame *frame, K *args)
     for (J p = 0; take && p < parts && !r; p++) {
         K t = qsql_parts->part(p);
         if (!t || t->t == KERR) { r = t ? t : krr("wsfull"); break; }
+        for (J k = 0; take && t->t == XT && k < avgs->n; k++) take = !parts_has_null(t, kS(avgs)[k]);
+        if (!take || t->t != XT) { r0(t); take = 0; break; }
         K pargs[4] = { t, rest, b, part };
         K pr = qsql_query(frame, pargs, 4);
         r0(t);
@@ -210,6 +266,7 @@ K qsql_parts_query(eval_frame *frame, K *args)
     if (acc) r0(acc);
     if (part) r0(part);
     if (combine) r0(combine);
+    if (avgs) r0(avgs);
     if (req.names) r0(req.names);
     r0(v);
     return r;
