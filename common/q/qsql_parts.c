@@ -100,8 +100,9 @@ static int parts_phrases(K a, K *part, K *combine, K *avgs)
             bad = !s || !c || !js(avgs, col->s)
                 || parts_add(&pn, &pv, s, parts_kw("sum", r1(col)))
                 || parts_add(&pn, &pv, c, parts_kw("count", r1(col)))
-                || parts_add(&cn, &cv, name, parts_tree2(k_prim(K_BINARY, PRIM_OP_DIVIDE),
-                                                         parts_kw("sum", ks(s)), parts_kw("sum", ks(c))));
+                || parts_add(&cn, &cv, name,
+                             parts_tree2(k_prim(K_BINARY, PRIM_OP_DIVIDE),
+                                         parts_kw("sum", ks(s)), parts_kw("sum", ks(c))));
         } else {
             bad = parts_add(&pn, &pv, name, r1(tree))
                 || parts_add(&cn, &cv, name, parts_kw(combiners[code], ks(name)));
@@ -134,11 +135,12 @@ static int parts_has_null(K t, S name)
     for (J c = 0; c < names->n; c++) {
         if (kS(names)[c] != name) continue;
         K x = kK(cols)[c];
-        if (x->t == KF) { for (J i = 0; i < x->n; i++) if (kF(x)[i] != kF(x)[i]) return 1; return 0; }
-        if (x->t == KJ) { for (J i = 0; i < x->n; i++) if (kJ(x)[i] == nj) return 1; return 0; }
         if (x->t <= 0 || x->t >= XT) return 1;
-        for (J i = 0; i < x->n; i++) if (prim_is_null_item(x, i)) return 1;
-        return 0;
+        J i = 0;   /* typed loops for the usual price and size columns */
+        if (x->t == KF) while (i < x->n && kF(x)[i] == kF(x)[i]) i++;
+        else if (x->t == KJ) while (i < x->n && kJ(x)[i] != nj) i++;
+        else while (i < x->n && !prim_is_null_item(x, i)) i++;
+        return i < x->n;
     }
     return 1;
 }
@@ -242,7 +244,8 @@ K qsql_parts_query(eval_frame *frame, K *args)
     for (J p = 0; take && p < parts && !r; p++) {
         K t = qsql_parts->part(p);
         if (!t || t->t == KERR) { r = t ? t : krr("wsfull"); break; }
-        for (J k = 0; take && t->t == XT && k < avgs->n; k++) take = !parts_has_null(t, kS(avgs)[k]);
+        for (J k = 0; take && t->t == XT && k < avgs->n; k++)
+            take = !parts_has_null(t, kS(avgs)[k]);
         if (!take || t->t != XT) { r0(t); take = 0; break; }
         K pargs[4] = { t, rest, b, part };
         K pr = qsql_query(frame, pargs, 4);
