@@ -309,7 +309,7 @@ K prim_bang(K x, K y)
         /* n!`t keys (0: unkeys) the global in place and returns the name */
         K v = eval_global_get(y->s);
         if (!v) return krr(y->s);
-        K r = prim_bang(x, v);
+        K r = v->t == -KS ? krr("type") : prim_bang(x, v);   /* not a name again: a:`a */
         r0(v);
         if (IS_ERR(r)) return r;
         if (eval_global_set(y->s, r)) return krr("wsfull");

@@ -60,6 +60,7 @@ START_TEST(fuzz_regressions)
     q_expect("count (0!02) 02!(1)", kj(1));
     q_expect("d:`a`b!1 2; value d `x`y!`b`a", q_longs(2, 2LL, 1LL));
     q_expect("d:`a`b!1 2; key d `x`y!`b`a", q_syms(2, "x", "y"));
+    q_expect_err("2h!a:`a", "type");                           /* n!`t where t names itself */
 }
 END_TEST
 
