@@ -64,6 +64,15 @@ static J call_long(int h, const char *src)
     return v;
 }
 
+/* The journal file the TP at handle h names in .u.L (without its colon). */
+static void journal_path(int h, char path[T_PATH_BYTES])
+{
+    K L = tp_call(h, ".u.L");
+    ck_assert_msg(L && L->t == -KS, ".u.L: type %d", L ? L->t : 0);
+    snprintf(path, T_PATH_BYTES, "%s", L->s + 1);
+    r0(L);
+}
+
 /* Async (`.u.upd;`trade;x) with x the column list for syms, prices (no time). */
 static void send_trades(int h, const char *fn, int n, const char *const *syms, F price)
 {
@@ -204,10 +213,8 @@ START_TEST(journal_bytes_and_replay)
     r0(tp_call(feed, ".u.upd[`quote;(`A;1.0;2.0;3;4;\"x\";\"y\")]"));  /* single row */
     K got[3];
     for (int i = 0; i < 3; i++) ck_assert_ptr_nonnull(got[i] = tp_next(sub, T_WAIT_MS));
-    K L = tp_call(feed, ".u.L");
     char path[T_PATH_BYTES];
-    snprintf(path, sizeof path, "%s", L->s + 1);
-    r0(L);
+    journal_path(feed, path);
     stop(&p);
     FILE *f = fopen(path, "rb");
     ck_assert_ptr_nonnull(f);
@@ -300,10 +307,8 @@ START_TEST(single_row_fast_path_matches_general)
     ck_assert_int_eq(col(a, 0)->t, KN);
     ck_assert_int_eq(col(a, 0)->n, 1);
     ck_assert_int_eq(call_long(feed, ".u.i"), 5);
-    K L = tp_call(feed, ".u.L");
     char path[T_PATH_BYTES];
-    snprintf(path, sizeof path, "%s", L->s + 1);
-    r0(L);
+    journal_path(feed, path);
     stop(&p);
     ck_assert(tp_file_has(errlog, "rejected update for trade from handle"));
     struct jnl_scan scan;
@@ -434,10 +439,8 @@ START_TEST(batch_fast_path_matches_general)
     r0(fast); r0(gen);
     ck_assert_int_eq(call_long(feed, ".u.i"), 18);
     ck_assert_int_eq(call_long(feed, ".u.j"), 18);
-    K L = tp_call(feed, ".u.L");
     char path[T_PATH_BYTES];
-    snprintf(path, sizeof path, "%s", L->s + 1);
-    r0(L);
+    journal_path(feed, path);
     stop(&p);
     struct jnl_scan scan;
     ck_assert_int_eq(jnl_scan_file(path, -1, NULL, NULL, &scan), 0);
@@ -469,10 +472,8 @@ START_TEST(corrupt_tail_refused_then_truncated)
     int feed = tp_open(&p);
     r0(tp_call(feed, ".u.upd[`quote;(`A;1.0;2.0;3;4;\"x\";\"y\")]"));
     r0(tp_call(feed, ".u.upd[`quote;(`B;1.0;2.0;3;4;\"x\";\"y\")]"));
-    K L = tp_call(feed, ".u.L");
     char path[T_PATH_BYTES];
-    snprintf(path, sizeof path, "%s", L->s + 1);
-    r0(L);
+    journal_path(feed, path);
     stop(&p);
     struct stat st;
     ck_assert_int_eq(stat(path, &st), 0);
